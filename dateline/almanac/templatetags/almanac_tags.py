@@ -1,0 +1,23 @@
+"""`{% on_this_day %}`: the On this day block shown on every page."""
+
+from __future__ import annotations
+
+from django import template
+
+from dateline.almanac.selectors import on_this_day as select_on_this_day
+from dateline.core.dates import local_today
+from dateline.core.features import feature_enabled
+from dateline.core.selectors import site_settings_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("almanac/on_this_day.html", takes_context=True)
+def on_this_day(context: template.Context) -> dict:
+    """Render today's entry (today in the newsroom's time zone), stating the year it happened."""
+    request = context.get("request")
+    if not feature_enabled("almanac"):
+        return {"entry": None}
+    zone = site_settings_for(request=request).zone
+    today = local_today(zone)
+    return {"entry": select_on_this_day(day=today, zone=zone, request=request), "today": today}

@@ -1,0 +1,109 @@
+"""The `dateline` command: `demo`, `serve`, and every manage.py command.
+
+`cli.py` only dispatches: the work lives in management commands and services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+DEMO_EDITOR = ("editor", "dateline-demo")
+
+
+def _setup(default_settings: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings)
+    import django
+
+    django.setup()
+
+
+def manage(argv: list[str] | None = None) -> None:
+    """Run a Django management command with development settings unless told otherwise."""
+    from django.core.management import execute_from_command_line
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings.dev")
+    execute_from_command_line(argv if argv is not None else sys.argv)
+
+
+def _workers() -> int:
+    """Return the worker count gunicorn's docs recommend: two per core plus one."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def _gunicorn(host: str, port: int, workers: int) -> None:
+    """Replace this process with gunicorn serving Dateline's WSGI application."""
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "dateline.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
+    ]
+    os.execv(sys.executable, args)
+
+
+def demo(argv: list[str]) -> None:
+    """Prepare the demo database, load the demo content and serve the site."""
+    parser = argparse.ArgumentParser(prog="dateline demo", description=demo.__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=_workers())
+    parser.add_argument("--no-serve", action="store_true", help="prepare the data, then exit")
+    parser.add_argument("--debug", action="store_true", help="run with DEBUG on (tracebacks)")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DEBUG", "1" if args.debug else "0")
+    hosts = {"127.0.0.1", "localhost", "[::1]", args.host}
+    os.environ.setdefault("ALLOWED_HOSTS", ",".join(sorted(hosts)))
+    _setup("dateline.settings.dev")
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    print(f"Dateline demo: data folder {settings.DATA_DIR}")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("demo_load", editor=DEMO_EDITOR[0], password=DEMO_EDITOR[1])
+    if args.no_serve:
+        return
+    base = f"http://{args.host}:{args.port}"
+    print(f"\n  Site:   {base}/")
+    print(f"  Admin:  {base}/admin/  (user {DEMO_EDITOR[0]!r}, password {DEMO_EDITOR[1]!r})\n")
+    sys.stdout.flush()
+    _gunicorn(args.host, args.port, args.workers)
+
+
+def serve(argv: list[str]) -> None:
+    """Serve Dateline with gunicorn, using production settings unless DJANGO_SETTINGS_MODULE says."""
+    parser = argparse.ArgumentParser(prog="dateline serve", description=serve.__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=_workers())
+    args = parser.parse_args(argv)
+    _setup("dateline.settings.production")
+    _gunicorn(args.host, args.port, args.workers)
+
+
+COMMANDS = {"demo": demo, "serve": serve}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Dispatch `dateline <command>`: our own commands first, then Django's manage.py commands."""
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] in COMMANDS:
+        COMMANDS[argv[1]](argv[2:])
+        return
+    if len(argv) == 1 or argv[1] in {"-h", "--help"}:
+        print("usage: dateline demo | serve | <manage.py command> [options]\n")
+        print("  demo   prepare a SQLite demo site with sample content and serve it")
+        print("  serve  run the production server (gunicorn)")
+        print("  any other word runs the Django management command of that name\n")
+    manage(argv)

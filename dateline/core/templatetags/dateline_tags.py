@@ -1,0 +1,45 @@
+"""Template tags every Dateline template may use: the date line and the About Us blurb."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+
+from dateline.core.dates import format_dateline
+from dateline.core.selectors import site_settings_for
+
+register = template.Library()
+
+
+def _settings(context: template.Context):
+    cached = context.get("_dateline_site_settings")
+    if cached is None:
+        cached = site_settings_for(request=context.get("request"))
+        context["_dateline_site_settings"] = cached
+    return cached
+
+
+@register.simple_tag(takes_context=True)
+def dateline(context: template.Context, value: dt.datetime | None) -> str:
+    """Render `value` in the site's date-line format and time zone, e.g. "DECEMBER 9, 2022"."""
+    settings = _settings(context)
+    return format_dateline(
+        value, zone=settings.zone, fmt=settings.dateline_format, upper=settings.dateline_uppercase
+    )
+
+
+@register.simple_tag(takes_context=True)
+def local_datetime(context: template.Context, value: dt.datetime | None) -> dt.datetime | None:
+    """Return `value` converted to the newsroom's time zone, for `|date` formatting in templates."""
+    if value is None:
+        return None
+    return value.astimezone(_settings(context).zone)
+
+
+@register.inclusion_tag("components/about_us.html", takes_context=True)
+def about_us(context: template.Context) -> dict:
+    """Render the site's About Us blurb with a link to the About page when one is set."""
+    settings = _settings(context)
+    about_page = settings.about_page if settings.about_page_id else None
+    return {"blurb": settings.about_blurb, "about_page": about_page, "request": context.get("request")}

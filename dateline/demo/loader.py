@@ -1,0 +1,134 @@
+"""Load the demo newsroom: settings, sections, authors, the reference article and sample stories.
+
+Everything is written through the newsroom's services; re-running keeps what exists and adds only what
+is missing, so an editor's changes to the demo survive a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.html import escape
+
+from dateline.core.models import SiteSettings
+from dateline.core.services import site_settings_update
+from dateline.newsroom.models import ArticlePage, SectionPage
+from dateline.newsroom.services import article_save, author_ensure, section_ensure, site_ensure
+from dateline.pages.services import standard_page_ensure
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+REFERENCE_SLUG = "china-reaffirms-strategic-cooperation-with-russia-amid-global-shifts"
+
+
+@dataclass
+class DemoSummary:
+    """What a demo load did."""
+
+    sections: int
+    authors: int
+    articles_created: int
+    articles_kept: int
+
+
+def _read(name: str) -> dict:
+    return json.loads((CONTENT_DIR / name).read_text(encoding="utf-8"))
+
+
+def body_blocks(items: Iterable[dict]) -> list[dict]:
+    """Turn the demo's plain-text body items into StreamField data (paragraphs become escaped HTML)."""
+    blocks = []
+    for item in items:
+        if item["type"] == "paragraph":
+            blocks.append({"type": "paragraph", "value": f"<p>{escape(item['value'])}</p>"})
+        else:
+            blocks.append({"type": item["type"], "value": item["value"]})
+    return blocks
+
+
+def demo_articles() -> list[dict]:
+    """Return the demo's articles, the reference article first."""
+    return [_read("reference.json"), *_read("articles.json")["articles"]]
+
+
+@transaction.atomic
+def demo_load(*, progress: Callable[[str], None] | None = None) -> DemoSummary:
+    """Create the demo site's content where it is missing and return what was done."""
+    site_data = _read("site.json")
+    content = _read("articles.json")
+    home = site_ensure()
+    if home.intro != site_data["home_intro"] and not home.intro:
+        home.intro = site_data["home_intro"]
+        home.save_revision().publish()
+    site = home.get_site()
+
+    sections: dict[str, SectionPage] = {
+        item["slug"]: section_ensure(
+            home=home, slug=item["slug"], title=item["title"], intro=item["intro"]
+        )
+        for item in content["sections"]
+    }
+    authors = {
+        item["slug"]: author_ensure(slug=item["slug"], name=item["name"], bio=item["bio"])
+        for item in content["authors"]
+    }
+    about = site_data["about_page"]
+    about_page = standard_page_ensure(
+        parent=home,
+        slug=about["slug"],
+        title=about["title"],
+        intro=about["intro"],
+        body=body_blocks(about["body"]),
+    )
+    current = SiteSettings.for_site(site)
+    if current.site_name == SiteSettings._meta.get_field("site_name").default:
+        # Only a site that still has the shipped defaults gets the demo's identity.
+        site_settings_update(
+            site=site,
+            site_name=site_data["site_name"],
+            tagline=site_data["tagline"],
+            about_blurb=site_data["about_blurb"],
+            about_page=about_page,
+            time_zone=site_data["time_zone"],
+        )
+
+    existing = set(ArticlePage.objects.values_list("slug", flat=True))
+    created = kept = 0
+    for item in demo_articles():
+        if item["slug"] in existing:
+            kept += 1
+            continue
+        article_save(
+            section=sections[item["section"]],
+            slug=item["slug"],
+            title=item["headline"],
+            standfirst=item.get("standfirst", ""),
+            body=body_blocks(item["body"]),
+            authors=[authors[slug] for slug in item["authors"]],
+            published_at=dt.datetime.fromisoformat(item["published"]),
+            tags=item.get("tags", []),
+            additional_sections=[sections[slug] for slug in item.get("extra_sections", [])],
+        )
+        created += 1
+        if progress is not None:
+            progress(item["slug"])
+    return DemoSummary(
+        sections=len(sections), authors=len(authors), articles_created=created, articles_kept=kept
+    )
+
+
+def demo_editor_ensure(*, username: str, password: str) -> tuple[object, bool]:
+    """Return the demo editor account (a superuser for the local demo), creating it when missing."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    user = user_model.objects.create_superuser(
+        username=username, email=f"{username}@example.org", password=password
+    )
+    return user, True

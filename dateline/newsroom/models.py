@@ -1,0 +1,256 @@
+"""The newsroom's content model: home page, sections, articles, authors and tags.
+
+An article's primary section is its parent page, so its URL is `/<section>/<slug>/`; further sections are
+chosen in the editor. Views and `get_context` only call `selectors`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.text import slugify
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.images import get_image_model_string
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from dateline.core.blocks import BodyBlock
+
+
+# Republishing within this time of the first publication is not announced as an update.
+UPDATE_NOTICE_AFTER = dt.timedelta(minutes=30)
+
+
+def tag_path(slug: str) -> str:
+    """Return the path of a tag's page, served by the home page at /tags/<slug>/."""
+    return f"/tags/{slug}/"
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page: latest stories and the latest few per section; serves author and tag pages."""
+
+    intro = models.TextField(blank=True, help_text="A line under the site name on the front page.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        from dateline.newsroom import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest"] = selectors.latest_articles(limit=9)
+        context["section_fronts"] = selectors.section_fronts(home=self, per_section=3)
+        return context
+
+    @path("authors/<slug:slug>/", name="author")
+    def author_view(self, request, slug: str):
+        """Serve an author's page: their bio and their articles, newest first."""
+        from dateline.newsroom import selectors
+
+        author = selectors.author_by_slug(slug=slug)
+        if author is None:
+            raise Http404("No such author")
+        articles = selectors.paginated(
+            selectors.author_articles(author=author), page=request.GET.get("page")
+        )
+        return self.render(
+            request,
+            context_overrides={"author": author, "articles": articles},
+            template="newsroom/author_page.html",
+        )
+
+    @path("tags/<slug:slug>/", name="tag")
+    def tag_view(self, request, slug: str):
+        """Serve a tag's page: the articles carrying the tag, newest first."""
+        from dateline.newsroom import selectors
+
+        tag = selectors.tag_by_slug(slug=slug)
+        if tag is None:
+            raise Http404("No such tag")
+        articles = selectors.paginated(selectors.tag_articles(tag=tag), page=request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={"tag": tag, "articles": articles},
+            template="newsroom/tag_page.html",
+        )
+
+
+class SectionPage(Page):
+    """A section such as "China News": its own listing, newest first, paginated."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = ["newsroom.ArticlePage"]
+
+    class Meta:
+        verbose_name = "section"
+
+    def get_context(self, request, *args, **kwargs):
+        from dateline.newsroom import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = selectors.paginated(
+            selectors.section_articles(section=self), page=request.GET.get("page")
+        )
+        return context
+
+
+@register_snippet
+class Author(index.Indexed, models.Model):
+    """A writer credited on articles, with a page of their own at /authors/<slug>/."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=False)
+    bio = models.TextField("short bio", blank=True)
+    photo = models.ForeignKey(
+        get_image_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("bio"), FieldPanel("photo")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name) or f"author-{timezone.now():%Y%m%d%H%M%S}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        """Return the author's page, served by the home page at /authors/<slug>/."""
+        return f"/authors/{self.slug}/"
+
+
+class ArticlePageTag(TaggedItemBase):
+    """The link between an article and one of its tags."""
+
+    content_object = ParentalKey(
+        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticleAuthor(Orderable):
+    """One author of an article, in byline order."""
+
+    page = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "author"], name="article_author_once"),
+        ]
+
+
+class ArticlePage(Page):
+    """A news story. Its parent is its primary section; the headline is the page title."""
+
+    standfirst = models.TextField(blank=True, help_text="One or two sentences under the headline.")
+    body = StreamField(BodyBlock(), blank=True)
+    lead_image = models.ForeignKey(
+        get_image_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_caption = models.CharField(max_length=400, blank=True)
+    lead_image_credit = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        help_text="Shown to readers. Leave blank to use the time of first publication; set it for "
+        "backdated stories.",
+    )
+    updated_at = models.DateTimeField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="Shown as 'Updated' when later than the publication date. Leave blank to use the "
+        "time of the latest publication.",
+    )
+    additional_sections = ParentalManyToManyField(
+        "newsroom.SectionPage",
+        blank=True,
+        related_name="secondary_articles",
+        help_text="Further sections this story appears in, besides the one it is filed under.",
+    )
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+
+    content_panels = [
+        FieldPanel("title", heading="Headline"),
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading="Lead image",
+        ),
+        FieldPanel("body"),
+        InlinePanel("article_authors", heading="Authors", label="Author", min_num=1),
+        MultiFieldPanel(
+            [FieldPanel("additional_sections"), FieldPanel("tags")],
+            heading="Sections and tags",
+        ),
+        MultiFieldPanel([FieldPanel("published_at"), FieldPanel("updated_at")], heading="Dates"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.FilterField("published_at"),
+    ]
+    parent_page_types = ["newsroom.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "article"
+        indexes = [models.Index(fields=["-published_at"], name="article_published_desc")]
+
+    def save(self, *args, **kwargs):
+        # The reader-facing date defaults to the first publication and is then kept, so it does not
+        # move when the story is edited and republished.
+        if self.live and self.published_at is None:
+            self.published_at = self.first_published_at or timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def display_updated_at(self):
+        """Return when the story last changed for readers: the editor's date or the last publication."""
+        return self.updated_at or self.last_published_at
+
+    @property
+    def shows_update(self) -> bool:
+        """Return whether readers should see an "Updated" line: a change well after publication."""
+        updated = self.display_updated_at
+        if updated is None or self.published_at is None:
+            return False
+        return updated - self.published_at > UPDATE_NOTICE_AFTER
+
+    def get_context(self, request, *args, **kwargs):
+        from dateline.newsroom import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = selectors.article_sections(article=self)
+        context["authors"] = selectors.article_authors(article=self)
+        context["tags"] = selectors.article_tags(article=self)
+        return context

@@ -1,0 +1,130 @@
+"""Reads of the newsroom's content for pages and features, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Page as PaginatorPage
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, Substr
+from taggit.models import Tag
+from wagtail.models import Page
+
+from dateline.core.pagination import paginate
+from dateline.newsroom.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+
+
+def live_articles() -> QuerySet[ArticlePage]:
+    """Return the articles readers may see, newest first, with what a listing card shows."""
+    return (
+        ArticlePage.objects.live()
+        .public()
+        .select_related("lead_image")
+        .prefetch_related(
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+            )
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
+def paginated(items: QuerySet, *, page: str | None) -> PaginatorPage:
+    """Return one page of a listing, sized by `DATELINE_ARTICLES_PER_PAGE`."""
+    return paginate(items, page=page, per_page=settings.DATELINE_ARTICLES_PER_PAGE)
+
+
+def latest_articles(*, limit: int) -> list[ArticlePage]:
+    """Return the `limit` most recently published articles."""
+    return list(live_articles()[:limit])
+
+
+def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
+    """Return the section's articles, filed under it or added to it as a further section."""
+    secondary = ArticlePage.additional_sections.through.objects.filter(sectionpage=section).values(
+        "articlepage_id"
+    )
+    return live_articles().filter(
+        Q(path__startswith=section.path, depth=section.depth + 1) | Q(pk__in=secondary)
+    )
+
+
+def section_fronts(*, home: HomePage, per_section: int) -> list[tuple[SectionPage, list[ArticlePage]]]:
+    """Return each live section under `home` in menu order with its latest `per_section` stories.
+
+    Two queries whatever the number of sections: the sections, then every section's top stories
+    ranked with a window function over the primary-section path.
+    """
+    sections = list(SectionPage.objects.child_of(home).live().public().order_by("path"))
+    if not sections:
+        return []
+    section_depth = home.depth + 1
+    prefix_length = section_depth * Page.steplen
+    ranked = (
+        live_articles()
+        .filter(path__startswith=home.path, depth=section_depth + 1)
+        .annotate(
+            section_path=Substr("path", 1, prefix_length),
+            rank=Window(
+                RowNumber(),
+                partition_by=[Substr("path", 1, prefix_length)],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=per_section)
+    )
+    by_section: dict[str, list[ArticlePage]] = {}
+    for article in ranked:
+        by_section.setdefault(article.section_path, []).append(article)
+    return [(section, by_section.get(section.path, [])) for section in sections]
+
+
+def article_sections(*, article: ArticlePage) -> list[SectionPage]:
+    """Return the article's sections, primary (its parent) first, then the further ones by title.
+
+    Works on previews too: further sections come from the editor's form when the page is unsaved.
+    """
+    sections: list[SectionPage] = []
+    if article.path and len(article.path) > Page.steplen:
+        parent = SectionPage.objects.filter(path=article.path[: -Page.steplen]).first()
+        if parent is not None:
+            sections.append(parent)
+    further = sorted(article.additional_sections.all(), key=lambda section: section.title)
+    sections.extend(section for section in further if section not in sections)
+    return sections
+
+
+def article_authors(*, article: ArticlePage) -> list[Author]:
+    """Return the article's authors in byline order (from the editor's form on previews)."""
+    links = article.article_authors.select_related("author").order_by("sort_order")
+    return [link.author for link in links]
+
+
+def article_tags(*, article: ArticlePage) -> list[Tag]:
+    """Return the article's tags sorted by name."""
+    return sorted(article.tags.all(), key=lambda tag: tag.name.lower())
+
+
+def author_by_slug(*, slug: str) -> Author | None:
+    """Return the author with this slug, or None."""
+    return Author.objects.filter(slug=slug).first()
+
+
+def author_articles(*, author: Author) -> QuerySet[ArticlePage]:
+    """Return the articles credited to `author`, newest first."""
+    return live_articles().filter(article_authors__author=author)
+
+
+def tag_by_slug(*, slug: str) -> Tag | None:
+    """Return the tag with this slug, or None."""
+    return Tag.objects.filter(slug=slug).first()
+
+
+def tag_articles(*, tag: Tag) -> QuerySet[ArticlePage]:
+    """Return the articles carrying `tag`, newest first."""
+    return live_articles().filter(tagged_items__tag=tag)
+
+
+def menu_sections() -> list[SectionPage]:
+    """Return the live sections shown in the site's navigation, in tree order."""
+    return list(SectionPage.objects.live().public().in_menu().order_by("path"))

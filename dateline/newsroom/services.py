@@ -1,0 +1,126 @@
+"""Writes to the newsroom: the one path the editor's tools, importers and the demo all publish through.
+
+Every function is idempotent on its natural key (a slug), so re-running an import or the demo loader
+updates what exists instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from dateline.newsroom.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+
+StreamData = list[dict]
+
+
+@transaction.atomic
+def site_ensure(*, hostname: str = "localhost", port: int = 80, title: str = "Home") -> HomePage:
+    """Make a HomePage the root of the default site, replacing Wagtail's welcome page; return it.
+
+    Safe to re-run: an existing HomePage root is returned unchanged.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None and isinstance(site.root_page.specific, HomePage):
+        return site.root_page.specific
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root")
+    home = HomePage.objects.child_of(root).first()
+    if home is None:
+        # Wagtail's first migration leaves a "Welcome" page at slug "home": make room for ours.
+        for child in root.get_children().exclude(content_type__model="homepage"):
+            if child.slug == "home":
+                child.delete()
+        home = HomePage(title=title, slug="home", live=True)
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    if site is None:
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True)
+    else:
+        site.root_page = home
+        site.save()
+    return home
+
+
+def section_ensure(*, home: HomePage, slug: str, title: str, intro: str = "") -> SectionPage:
+    """Return the section `slug` under `home`, creating and publishing it (shown in menus) if missing."""
+    section = SectionPage.objects.child_of(home).filter(slug=slug).first()
+    if section is not None:
+        if (section.title, section.intro) != (title, intro):
+            section.title, section.intro = title, intro
+            section.save_revision().publish()
+        return section
+    section = SectionPage(title=title, slug=slug, intro=intro, show_in_menus=True, live=False)
+    home.add_child(instance=section)
+    section.save_revision().publish()
+    return section
+
+
+def author_ensure(*, slug: str, name: str, bio: str = "") -> Author:
+    """Return the author `slug`, creating it or bringing its name and bio up to date."""
+    author, created = Author.objects.get_or_create(slug=slug, defaults={"name": name, "bio": bio})
+    if not created and (author.name, author.bio) != (name, bio):
+        author.name, author.bio = name, bio
+        author.save()
+    return author
+
+
+@transaction.atomic
+def article_save(
+    *,
+    section: SectionPage,
+    slug: str,
+    title: str,
+    body: StreamData,
+    authors: Sequence[Author],
+    standfirst: str = "",
+    published_at: dt.datetime | None = None,
+    updated_at: dt.datetime | None = None,
+    tags: Sequence[str] = (),
+    additional_sections: Sequence[SectionPage] = (),
+    publish: bool = True,
+) -> ArticlePage:
+    """Create or update the article `slug` filed under `section`, save a revision and publish it.
+
+    `body` is StreamField data (`[{"type": "paragraph", "value": "<p>...</p>"}, ...]`). A backdated
+    `published_at` is kept as the story's first publication and last update, so an imported archive
+    does not look as if it was all published today.
+    """
+    if not authors:
+        raise ValueError(f"Article {slug!r} needs at least one author.")
+    article = ArticlePage.objects.child_of(section).filter(slug=slug).first()
+    created = article is None
+    if created:
+        article = ArticlePage(slug=slug, live=False)
+    article.title = title
+    article.standfirst = standfirst
+    article.body = json.dumps(body)
+    article.published_at = published_at
+    article.updated_at = updated_at
+    if published_at is not None and (article.first_published_at is None or not article.live):
+        article.first_published_at = published_at
+    article.article_authors = [
+        ArticleAuthor(author=author, sort_order=index) for index, author in enumerate(authors)
+    ]
+    article.additional_sections = [s for s in additional_sections if s.pk != section.pk]
+    article.tags.set(list(tags))
+    if created:
+        section.add_child(instance=article)
+    elif publish or not article.live:
+        article.save()
+    # else: a draft change to a live story lives only in its revision until published.
+    revision = article.save_revision()
+    if publish:
+        revision.publish()
+        if published_at is not None and published_at < timezone.now():
+            ArticlePage.objects.filter(pk=article.pk).update(
+                last_published_at=updated_at or published_at
+            )
+        article.refresh_from_db()
+    return article

@@ -1,0 +1,19 @@
+"""`{% related_news page %}`: the Related News block on article pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+
+from dateline.core.features import feature_enabled
+from dateline.related.selectors import related_articles
+
+register = template.Library()
+
+
+@register.inclusion_tag("related/related_news.html", takes_context=True)
+def related_news(context: template.Context, article) -> dict:
+    """Render the Related News block for `article`; nothing when the feature is switched off."""
+    enabled = feature_enabled("related")
+    items = related_articles(article=article, limit=settings.DATELINE_RELATED_LIMIT) if enabled else []
+    return {"enabled": enabled, "items": items, "request": context.get("request")}
