@@ -42,9 +42,7 @@ class BodyBlock(blocks.StreamBlock):
     """The body of a story: paragraphs, subheadings, images, quotes and embeds."""
 
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="blocks/paragraph.html")
-    subheading = blocks.CharBlock(
-        max_length=200, icon="title", template="blocks/subheading.html"
-    )
+    subheading = blocks.CharBlock(max_length=200, icon="title", template="blocks/subheading.html")
     image = ImageBlock()
     quote = QuoteBlock()
     embed = EmbedBlock(max_width=800, template="blocks/embed_block.html")

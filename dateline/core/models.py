@@ -53,7 +53,9 @@ class SiteSettings(BaseSiteSetting):
         help_text="A Django date format, e.g. 'F j, Y' for 'December 9, 2022'.",
     )
     dateline_uppercase = models.BooleanField(
-        "date line in capitals", default=True, help_text="'DECEMBER 9, 2022' rather than 'December 9, 2022'."
+        "date line in capitals",
+        default=True,
+        help_text="'DECEMBER 9, 2022' rather than 'December 9, 2022'.",
     )
 
     panels = [

@@ -8,7 +8,9 @@ from wagtail.models import Site
 from dateline.core.models import SiteSettings
 
 
-def site_settings_for(*, request: HttpRequest | None = None, site: Site | None = None) -> SiteSettings:
+def site_settings_for(
+    *, request: HttpRequest | None = None, site: Site | None = None
+) -> SiteSettings:
     """Return the settings of the request's site (cached on the request) or of `site`.
 
     Without either, return the default site's settings, or unsaved defaults when no site exists yet.

@@ -19,7 +19,13 @@ from django.utils.html import escape
 from dateline.core.models import SiteSettings
 from dateline.core.services import site_settings_update
 from dateline.newsroom.models import ArticlePage, SectionPage
-from dateline.newsroom.services import article_save, author_ensure, section_ensure, site_ensure
+from dateline.newsroom.services import (
+    article_save,
+    author_ensure,
+    home_top_stories_set,
+    section_ensure,
+    site_ensure,
+)
 from dateline.pages.services import standard_page_ensure
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -117,6 +123,10 @@ def demo_load(*, progress: Callable[[str], None] | None = None) -> DemoSummary:
         created += 1
         if progress is not None:
             progress(item["slug"])
+    if created:
+        top = ArticlePage.objects.filter(slug__in=site_data["top_stories"])
+        order = {slug: index for index, slug in enumerate(site_data["top_stories"])}
+        home_top_stories_set(home=home, articles=sorted(top, key=lambda a: order[a.slug]))
     return DemoSummary(
         sections=len(sections), authors=len(authors), articles_created=created, articles_kept=kept
     )

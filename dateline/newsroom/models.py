@@ -24,7 +24,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from dateline.core.blocks import BodyBlock
-
+from dateline.newsroom.forms import ArticlePageForm
 
 # Republishing within this time of the first publication is not announced as an update.
 UPDATE_NOTICE_AFTER = dt.timedelta(minutes=30)
@@ -40,7 +40,17 @@ class HomePage(RoutablePageMixin, Page):
 
     intro = models.TextField(blank=True, help_text="A line under the site name on the front page.")
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "featured_items",
+            heading="Top stories",
+            label="Top story",
+            max_num=5,
+            help_text="Stories the editors lead the front page with, in order.",
+        ),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
 
@@ -51,6 +61,7 @@ class HomePage(RoutablePageMixin, Page):
         from dateline.newsroom import selectors
 
         context = super().get_context(request, *args, **kwargs)
+        context["top_stories"] = selectors.top_stories(home=self)
         context["latest"] = selectors.latest_articles(limit=9)
         context["section_fronts"] = selectors.section_fronts(home=self, per_section=3)
         return context
@@ -80,12 +91,23 @@ class HomePage(RoutablePageMixin, Page):
         tag = selectors.tag_by_slug(slug=slug)
         if tag is None:
             raise Http404("No such tag")
-        articles = selectors.paginated(selectors.tag_articles(tag=tag), page=request.GET.get("page"))
+        articles = selectors.paginated(
+            selectors.tag_articles(tag=tag), page=request.GET.get("page")
+        )
         return self.render(
             request,
             context_overrides={"tag": tag, "articles": articles},
             template="newsroom/tag_page.html",
         )
+
+
+class HomeTopStory(Orderable):
+    """A story the editors chose to lead the front page with."""
+
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_items")
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("article")]
 
 
 class SectionPage(Page):
@@ -151,15 +173,12 @@ class ArticlePageTag(TaggedItemBase):
 class ArticleAuthor(Orderable):
     """One author of an article, in byline order."""
 
-    page = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="article_authors")
+    page = ParentalKey(
+        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="article_authors"
+    )
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
 
     panels = [FieldPanel("author")]
-
-    class Meta(Orderable.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["page", "author"], name="article_author_once"),
-        ]
 
 
 class ArticlePage(Page):
@@ -221,6 +240,7 @@ class ArticlePage(Page):
     ]
     parent_page_types = ["newsroom.SectionPage"]
     subpage_types: list[str] = []
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = "article"

@@ -39,6 +39,15 @@ def latest_articles(*, limit: int) -> list[ArticlePage]:
     return list(live_articles()[:limit])
 
 
+def top_stories(*, home: HomePage) -> list[ArticlePage]:
+    """Return the stories the editors chose to lead `home` with, in their order, if still live."""
+    chosen = list(home.featured_items.order_by("sort_order").values_list("article_id", flat=True))
+    if not chosen:
+        return []
+    by_id = {article.pk: article for article in live_articles().filter(pk__in=chosen)}
+    return [by_id[pk] for pk in chosen if pk in by_id]
+
+
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
     """Return the section's articles, filed under it or added to it as a further section."""
     secondary = ArticlePage.additional_sections.through.objects.filter(sectionpage=section).values(
@@ -49,7 +58,9 @@ def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
     )
 
 
-def section_fronts(*, home: HomePage, per_section: int) -> list[tuple[SectionPage, list[ArticlePage]]]:
+def section_fronts(
+    *, home: HomePage, per_section: int
+) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """Return each live section under `home` in menu order with its latest `per_section` stories.
 
     Two queries whatever the number of sections: the sections, then every section's top stories

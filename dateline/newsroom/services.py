@@ -14,7 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from dateline.newsroom.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+from dateline.newsroom.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    HomePage,
+    HomeTopStory,
+    SectionPage,
+)
 
 StreamData = list[dict]
 
@@ -124,3 +131,13 @@ def article_save(
             )
         article.refresh_from_db()
     return article
+
+
+def home_top_stories_set(*, home: HomePage, articles: Sequence[ArticlePage]) -> HomePage:
+    """Make `articles` the front page's top stories, in order, and publish the home page."""
+    home.featured_items = [
+        HomeTopStory(article=article, sort_order=index) for index, article in enumerate(articles)
+    ]
+    home.save_revision().publish()
+    home.refresh_from_db()
+    return home

@@ -16,7 +16,9 @@ def standard_page_ensure(
     page = StandardPage.objects.child_of(parent).filter(slug=slug).first()
     if page is not None:
         return page
-    page = StandardPage(slug=slug, title=title, intro=intro, body=json.dumps(body or []), live=False)
+    page = StandardPage(
+        slug=slug, title=title, intro=intro, body=json.dumps(body or []), live=False
+    )
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dateline.newsroom.models import ArticlePage
 
 MAX_QUERY_LENGTH = 200
@@ -15,14 +17,24 @@ def clean_query(raw: str | None) -> str:
     return text[:MAX_QUERY_LENGTH]
 
 
+def search_terms(query: str) -> list[str]:
+    """Return the words of `query`, lower-cased, without the punctuation and operators that
+    full-text engines read as syntax (quotes, `*`, `-`, AND/OR/NOT/NEAR)."""
+    return [word for word in re.findall(r"\w+", query.lower()) if word not in _OPERATORS]
+
+
+_OPERATORS = {"and", "or", "not", "near"}
+
+
 def search_articles(*, query: str):
     """Return live, public articles matching `query`, best match first (empty for an empty query)."""
-    if not query:
+    terms = search_terms(query)
+    if not terms:
         return ArticlePage.objects.none()
     return (
         ArticlePage.objects.live()
         .public()
         .select_related("lead_image")
         .prefetch_related("article_authors__author")
-        .search(query, operator="and")
+        .search(" ".join(terms), operator="and")
     )

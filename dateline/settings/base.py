@@ -110,7 +110,9 @@ if _cache_url.startswith(("redis://", "rediss://", "unix://")):
         }
     }
 elif _cache_url:
-    raise ValueError(f"CACHE_URL={_cache_url!r}: only redis://, rediss:// and unix:// are supported.")
+    raise ValueError(
+        f"CACHE_URL={_cache_url!r}: only redis://, rediss:// and unix:// are supported."
+    )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -128,6 +130,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"

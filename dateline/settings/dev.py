@@ -1,11 +1,11 @@
-"""Development and demo settings: local hosts, a per-checkout secret key, static files without collectstatic."""
+"""Development and demo settings: local hosts, a per-checkout secret key, no collectstatic needed."""
 
 from __future__ import annotations
 
 import secrets
 
 from dateline.settings.base import *  # noqa: F403
-from dateline.settings.base import DATA_DIR
+from dateline.settings.base import DATA_DIR, STATIC_ROOT
 from dateline.settings.env import env_bool, env_list, env_str
 
 DEBUG = env_bool("DEBUG", True)
@@ -23,6 +23,7 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = env_str("SECRET_KEY") or _local_secret_key()
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even when using finders
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

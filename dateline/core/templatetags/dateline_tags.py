@@ -42,4 +42,8 @@ def about_us(context: template.Context) -> dict:
     """Render the site's About Us blurb with a link to the About page when one is set."""
     settings = _settings(context)
     about_page = settings.about_page if settings.about_page_id else None
-    return {"blurb": settings.about_blurb, "about_page": about_page, "request": context.get("request")}
+    return {
+        "blurb": settings.about_blurb,
+        "about_page": about_page,
+        "request": context.get("request"),
+    }

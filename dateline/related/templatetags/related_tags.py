@@ -15,5 +15,7 @@ register = template.Library()
 def related_news(context: template.Context, article) -> dict:
     """Render the Related News block for `article`; nothing when the feature is switched off."""
     enabled = feature_enabled("related")
-    items = related_articles(article=article, limit=settings.DATELINE_RELATED_LIMIT) if enabled else []
+    items = (
+        related_articles(article=article, limit=settings.DATELINE_RELATED_LIMIT) if enabled else []
+    )
     return {"enabled": enabled, "items": items, "request": context.get("request")}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install everything, lint, then run the whole test suite on SQLite and again on PostgreSQL.
+#
+#   TEST_POSTGRES_URL   PostgreSQL to test on (default postgres://postgres@127.0.0.1:5432/test)
+#   TEST_DATABASES      "sqlite postgres" (default), or just one of them
+#   extra arguments     passed to pytest, e.g. scripts/test.sh -k editor
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/bootstrap.sh
+VENV="${VENV:-.venv}"
+PY="$VENV/bin/python"
+
+# Browser tests drive Debian's Chromium; install it when we can (as root), never a downloaded build.
+if ! command -v "${DATELINE_CHROMIUM:-/usr/bin/chromium}" >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Installing Debian's chromium for the browser tests"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "==> chromium not found: browser tests will be skipped (install Debian's chromium to run them)"
+  fi
+fi
+
+export DJANGO_SETTINGS_MODULE=dateline.settings.test
+export DATABASE_URL="sqlite:///:memory:"  # the checks below need no data
+echo "==> ruff check";           "$VENV/bin/ruff" check .
+echo "==> ruff format --check";  "$VENV/bin/ruff" format --check .
+echo "==> manage.py check";      "$PY" manage.py check
+echo "==> makemigrations --check"; "$PY" manage.py makemigrations --check --dry-run
+
+status=0
+for database in ${TEST_DATABASES:-sqlite postgres}; do
+  case "$database" in
+    sqlite)   url="sqlite:///:memory:" ;;
+    postgres) url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}" ;;
+    *) echo "unknown database in TEST_DATABASES: $database" >&2; exit 2 ;;
+  esac
+  echo "==> pytest on $database"
+  DATABASE_URL="$url" "$VENV/bin/pytest" -p no:cacheprovider "$@" || status=$?
+  [ "$status" = 0 ] || break
+done
+exit "$status"
