@@ -94,6 +94,25 @@ def serve(argv: list[str]) -> None:
 
 COMMANDS = {"demo": demo, "serve": serve}
 
+# `dateline <word>` names that run a Dateline management command of another name, when it exists:
+# `dateline check` is the editorial report, while `manage.py check` stays Django's system check.
+ALIASES = {"check": "quality_check", "import": "import_content"}
+
+
+def _resolve_alias(argv: list[str]) -> list[str]:
+    """Swap an aliased command word for its management command, if that command is installed."""
+    if len(argv) < 2 or argv[1] not in ALIASES:
+        return argv
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings.dev")
+    import django
+    from django.core.management import get_commands
+
+    django.setup()
+    target = ALIASES[argv[1]]
+    if target in get_commands():
+        return [argv[0], target, *argv[2:]]
+    return argv
+
 
 def main(argv: list[str] | None = None) -> None:
     """Dispatch `dateline <command>`: our own commands first, then Django's manage.py commands."""
@@ -106,4 +125,4 @@ def main(argv: list[str] | None = None) -> None:
         print("  demo   prepare a SQLite demo site with sample content and serve it")
         print("  serve  run the production server (gunicorn)")
         print("  any other word runs the Django management command of that name\n")
-    manage(argv)
+    manage(_resolve_alias(argv))

@@ -55,3 +55,13 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
 def data_dir() -> Path:
     """Return the folder that holds the SQLite database, media and collected static files."""
     return Path(env_str("DATELINE_DATA_DIR", str(PROJECT_ROOT / "var"))).expanduser().resolve()
+
+
+def shared_data_dir() -> Path:
+    """Return the folder of public datasets used by evaluations and benchmarks (never committed).
+
+    Defaults to `../shared/data` beside the checkout; `DATELINE_SHARED_DATA` overrides it. Tests that
+    need it skip with a clear reason when it is absent.
+    """
+    default = PROJECT_ROOT.parent / "shared" / "data"
+    return Path(env_str("DATELINE_SHARED_DATA", str(default))).expanduser().resolve()

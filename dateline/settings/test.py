@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 
 from dateline.settings.base import *  # noqa: F403
+from dateline.settings.base import DATABASES
+from dateline.settings.env import env_str
 
 SECRET_KEY = secrets.token_urlsafe(50)
 DEBUG = False
@@ -20,3 +22,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Several checkouts can test against one PostgreSQL server at once when each names its own database.
+if env_str("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
