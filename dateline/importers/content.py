@@ -266,6 +266,7 @@ class _Builder:
         self.notes = notes
         self.blocks: list[dict] = []
         self.pending: list[str] = []
+        self.missing_images: list[str] = []
 
     def flush(self) -> None:
         if self.pending:
@@ -287,7 +288,7 @@ class _Builder:
     def image(self, ref: ImageRef) -> None:
         image_id = self.resolve_image(ref) if self.resolve_image else None
         if image_id is None:
-            self.notes.append(f"image not found, left out: {ref.src or ref.attachment_id}")
+            self.missing_images.append(ref.src or f"attachment {ref.attachment_id}")
             if ref.caption:
                 self.paragraph(html_lib.escape(ref.caption))
             return
@@ -460,6 +461,10 @@ def html_to_blocks(markup: str, *, resolve_image: ImageResolver | None = None) -
         builder.walk(element)
     builder.flush()
     result.blocks = builder.blocks
+    if builder.missing_images:
+        missing = builder.missing_images
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        result.notes.append(f"image not found, left out: {missing[0]}{more}")
     # Report each kind of change once, however often it happened.
     result.notes = list(dict.fromkeys(result.notes))
     return result

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -580,7 +579,7 @@ def _import_post(run: _WordPressRun, item: WXRItem) -> None:
     action = "update" if existing is not None else "create"
     run.report.count("post", action)
     if item.sticky:
-        run.report.count("post", "sticky")
+        run.report.count("sticky post", "noted")
         run.report.note(f"{item.label}: sticky in WordPress (consider it for the top stories)")
     for note in notes:
         run.report.note(f"{item.label}: {note}")
@@ -598,12 +597,9 @@ def _import_post(run: _WordPressRun, item: WXRItem) -> None:
 
 def _redirects(run: _WordPressRun, item: WXRItem, page: Page) -> None:
     site = run.home.get_site()
-    urls = [item.link]
-    if re.search(r"[?&](p|page_id)=\d+", item.guid):
-        urls.append(item.guid)
-    for url in urls:
-        if url and redirect_ensure(old_url=url, page=page, site=site):
-            run.report.count("redirect", "create")
+    # Only the permalink: "?p=123" links are served by the home page, so a redirect would never fire.
+    if item.link and redirect_ensure(old_url=item.link, page=page, site=site):
+        run.report.count("redirect", "create")
 
 
 def _import_page(run: _WordPressRun, item: WXRItem, parent: Page) -> None:

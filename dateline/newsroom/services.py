@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
@@ -173,8 +174,11 @@ def image_ensure(*, path: Path, title: str, description: str = "") -> AbstractIm
     image = image_model.objects.filter(file_hash=digest).first()
     if image is not None:
         return image
-    image = image_model(title=title[:255] or path.stem, description=description[:255])
-    image.file.save(path.name, ContentFile(data), save=False)
+    image = image_model(
+        title=title[:255] or path.stem,
+        description=description[:255],
+        file=ImageFile(io.BytesIO(data), name=path.name),
+    )
     image.file_hash = digest
     image.save()
     return image
