@@ -134,7 +134,8 @@ def article_save(
     if lead_image_caption is not None:
         article.lead_image_caption = lead_image_caption
     scheduled = publish and go_live_at is not None and go_live_at > timezone.now()
-    article.go_live_at = go_live_at if scheduled else None
+    if go_live_at is not None:
+        article.go_live_at = go_live_at if scheduled else None
     if created:
         section.add_child(instance=article)
     elif publish or not article.live:
