@@ -482,6 +482,29 @@ def html_import(
     paths = page_paths(source)
     report = ImportReport(committed=commit)
     wrap = progress or (lambda items: items)
+    try:
+        _html_import_run(
+            paths=paths,
+            section=section,
+            commit=commit,
+            default_author=default_author,
+            report=report,
+            wrap=wrap,
+        )
+    except KeyboardInterrupt as exc:
+        raise ImportFailed("interrupted: nothing was imported") from exc
+    return report
+
+
+def _html_import_run(
+    *,
+    paths: list[Path],
+    section: str | None,
+    commit: bool,
+    default_author: str,
+    report: ImportReport,
+    wrap,
+) -> None:
     with import_transaction(commit=commit):
         home = site_ensure()
         known = list(SectionPage.objects.child_of(home).values_list("title", flat=True))
@@ -507,7 +530,6 @@ def html_import(
                 raise
             except Exception as exc:
                 raise ImportFailed(f"{path}: {exc}") from exc
-    return report
 
 
 def _import_page(
@@ -522,7 +544,7 @@ def _import_page(
 ) -> None:
     details = {"file": str(path), **extracted.as_json()}
     if not extracted.headline or not (extracted.paragraphs or extracted.body_html):
-        report.count("page", "skip")
+        report.count("article", "skip")
         report.note(f"{path.name}: no headline or body found, not imported")
         report.items.append({**details, "action": "skip"})
         return
@@ -581,7 +603,7 @@ def _import_page(
         ]
     )
     if existing is not None and record.checksum == checksum:
-        report.count("page", "skip")
+        report.count("article", "skip")
         report.items.append({**details, "action": "skip", "url": existing.url})
         return
     if existing is not None and existing.get_parent().pk != primary.pk:
@@ -597,7 +619,7 @@ def _import_page(
         lead_image=lead_image,
     )
     action = "update" if existing is not None else "create"
-    report.count("page", action)
+    report.count("article", action)
     imported_item_record(
         source=HTML,
         origin=origin,
@@ -618,7 +640,9 @@ def _section_for(home, name: str) -> SectionPage:
     existing = existing or SectionPage.objects.child_of(home).filter(slug=slugify(name)).first()
     if existing is not None:
         return existing
-    return section_ensure(home=home, slug=_section_slug(home, name), title=name[:255])
+    # Metadata often gives the section as a URL word ("politics"): show it as a title.
+    title = name if any(c.isupper() for c in name) else name.title()
+    return section_ensure(home=home, slug=_section_slug(home, name), title=title[:255])
 
 
 def _section_slug(home, name: str) -> str:

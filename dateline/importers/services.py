@@ -32,7 +32,6 @@ from wagtail.models import Page
 from dateline.importers.content import (
     ImageRef,
     image_size_variant_base,
-    plain_text_blocks,
     text_of,
     wordpress_content_to_blocks,
 )
@@ -753,8 +752,3 @@ class _Sized:
 
     def __len__(self) -> int:
         return self.total
-
-
-def plain_paragraph_blocks(paragraphs: list[str]) -> list[dict]:
-    """Return paragraph blocks for plain-text paragraphs (shared with the saved-page importer)."""
-    return plain_text_blocks(paragraphs)

@@ -104,7 +104,7 @@ class HtmlImportTests(TestCase):
 
     def test_dry_run_then_commit_then_rerun(self):
         report = html_import(source=self.folder, commit=False)
-        self.assertEqual(report.counts["page"]["create"], 1)
+        self.assertEqual(report.counts["article"]["create"], 1)
         self.assertFalse(ArticlePage.objects.exists())
 
         html_import(source=self.folder, commit=True)
@@ -123,7 +123,7 @@ class HtmlImportTests(TestCase):
         revisions = article.revisions.count()
 
         again = html_import(source=self.folder, commit=True)
-        self.assertEqual(again.counts["page"]["skip"], 1)
+        self.assertEqual(again.counts["article"]["skip"], 1)
         self.assertEqual(ArticlePage.objects.count(), 1)
         self.assertEqual(article.revisions.count(), revisions)
 
