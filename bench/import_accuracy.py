@@ -218,7 +218,7 @@ def main() -> None:
     results = evaluate(pages, args.verbose)
     base = results["trafilatura"]
     print(f"\n{len(pages)} pages from {root}\n")
-    print(f"{'measure':<28}{'dateline':>10}{'trafilatura':>13}{'naive':>9}{'ratio':>8}  target")
+    print(f"{'measure':<36}{'dateline':>10}{'trafilatura':>13}{'naive':>9}{'ratio':>8}  target")
     rows = [
         ("mean body similarity (F1)", "body", "body_n", "≥ 0.90"),
         ("median body similarity", "body_median", "body_n", ""),
@@ -231,7 +231,7 @@ def main() -> None:
         ratio = results["dateline"][key] / base[key] if base[key] else float("nan")
         n = results["dateline"][n_key]
         print(
-            f"{label + f' (n={n})':<28}"
+            f"{label + f' (n={n})':<36}"
             + "".join(
                 f"{v:>10.3f}" if i == 0 else f"{v:>13.3f}" if i == 1 else f"{v:>9.3f}"
                 for i, v in enumerate(values)
@@ -240,7 +240,7 @@ def main() -> None:
         )
     seconds = [results[name]["seconds"] for name in EXTRACTORS]
     print(
-        f"{'time, ratio to trafilatura':<28}" + f"{seconds[0] / seconds[1]:>10.2f}{1.0:>13.2f}"
+        f"{'time, ratio to trafilatura':<36}" + f"{seconds[0] / seconds[1]:>10.2f}{1.0:>13.2f}"
         f"{seconds[2] / seconds[1]:>9.2f}"
     )
 
