@@ -7,11 +7,18 @@ updates what exists instead of duplicating it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site
 
 from dateline.newsroom.models import (
@@ -92,12 +99,17 @@ def article_save(
     tags: Sequence[str] = (),
     additional_sections: Sequence[SectionPage] = (),
     publish: bool = True,
+    go_live_at: dt.datetime | None = None,
+    lead_image: AbstractImage | None = None,
+    lead_image_caption: str | None = None,
 ) -> ArticlePage:
     """Create or update the article `slug` filed under `section`, save a revision and publish it.
 
     `body` is StreamField data (`[{"type": "paragraph", "value": "<p>...</p>"}, ...]`). A backdated
     `published_at` is kept as the story's first publication and last update, so an imported archive
-    does not look as if it was all published today.
+    does not look as if it was all published today. With `publish=False` the article is saved as a
+    draft; with a future `go_live_at` publishing schedules it (Wagtail publishes it at that time).
+    `lead_image` and `lead_image_caption` are left as they are when None.
     """
     if not authors:
         raise ValueError(f"Article {slug!r} needs at least one author.")
@@ -117,6 +129,13 @@ def article_save(
     ]
     article.additional_sections = [s for s in additional_sections if s.pk != section.pk]
     article.tags.set(list(tags))
+    if lead_image is not None:
+        article.lead_image = lead_image
+    if lead_image_caption is not None:
+        article.lead_image_caption = lead_image_caption
+    scheduled = publish and go_live_at is not None and go_live_at > timezone.now()
+    if go_live_at is not None:
+        article.go_live_at = go_live_at if scheduled else None
     if created:
         section.add_child(instance=article)
     elif publish or not article.live:
@@ -125,12 +144,45 @@ def article_save(
     revision = article.save_revision()
     if publish:
         revision.publish()
-        if published_at is not None and published_at < timezone.now():
+        if not scheduled and published_at is not None and published_at < timezone.now():
             ArticlePage.objects.filter(pk=article.pk).update(
                 last_published_at=updated_at or published_at
             )
         article.refresh_from_db()
     return article
+
+
+def tag_ensure(*, name: str) -> Tag:
+    """Return the tag called `name` (case-insensitively), creating it if missing.
+
+    Lets an importer account for every tag of an archive, including tags no article uses yet.
+    """
+    tag = Tag.objects.filter(name__iexact=name).first()
+    if tag is None:
+        tag = Tag.objects.create(name=name)
+    return tag
+
+
+def image_ensure(*, path: Path, title: str, description: str = "") -> AbstractImage:
+    """Return the image whose file has the same content as `path`, adding it to the library if new.
+
+    Images are matched on their file hash, so importing the same archive twice does not duplicate
+    its pictures.
+    """
+    image_model = get_image_model()
+    data = path.read_bytes()
+    digest = hashlib.sha1(data).hexdigest()
+    image = image_model.objects.filter(file_hash=digest).first()
+    if image is not None:
+        return image
+    image = image_model(
+        title=title[:255] or path.stem,
+        description=description[:255],
+        file=ImageFile(io.BytesIO(data), name=path.name),
+    )
+    image.file_hash = digest
+    image.save()
+    return image
 
 
 def home_top_stories_set(*, home: HomePage, articles: Sequence[ArticlePage]) -> HomePage:

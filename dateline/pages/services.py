@@ -22,3 +22,36 @@ def standard_page_ensure(
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def standard_page_save(
+    *,
+    parent: Page,
+    slug: str,
+    title: str,
+    intro: str = "",
+    body: list[dict] | None = None,
+    publish: bool = True,
+    first_published_at=None,
+) -> StandardPage:
+    """Create or update the standard page `slug` under `parent`; publish it or keep it a draft.
+
+    Unlike `standard_page_ensure`, an existing page is brought up to date: importers use this so a
+    re-run carries changes from the source.
+    """
+    page = StandardPage.objects.child_of(parent).filter(slug=slug).first()
+    created = page is None
+    if created:
+        page = StandardPage(slug=slug, live=False)
+    page.title, page.intro, page.body = title, intro, json.dumps(body or [])
+    if first_published_at is not None and (page.first_published_at is None or not page.live):
+        page.first_published_at = first_published_at
+    if created:
+        parent.add_child(instance=page)
+    elif publish or not page.live:
+        page.save()
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+        page.refresh_from_db()
+    return page

@@ -1,0 +1,165 @@
+"""Small WordPress exports and saved pages the tests write for themselves."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+WP_NS = "http://wordpress.org/export/1.2/"
+
+
+def png_bytes(colour: str = "red") -> bytes:
+    """Return a tiny PNG image."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def item(
+    *,
+    post_id: int,
+    title: str,
+    content: str = "<p>Body.</p>",
+    post_type: str = "post",
+    status: str = "publish",
+    slug: str | None = None,
+    creator: str = "jdoe",
+    date_gmt: str = "2021-03-04 05:06:07",
+    categories: tuple[tuple[str, str], ...] = (("local", "Local"),),
+    tags: tuple[tuple[str, str], ...] = (),
+    excerpt: str = "",
+    parent: int = 0,
+    sticky: bool = False,
+    thumbnail: int | None = None,
+    extra: str = "",
+) -> str:
+    """Return one <item> of a WXR file."""
+    slug = slug if slug is not None else title.lower().replace(" ", "-")
+    terms = "".join(
+        f'<category domain="category" nicename="{n}"><![CDATA[{t}]]></category>'
+        for n, t in categories
+    ) + "".join(
+        f'<category domain="post_tag" nicename="{n}"><![CDATA[{t}]]></category>' for n, t in tags
+    )
+    meta = (
+        "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        f"<wp:meta_value>{thumbnail}</wp:meta_value></wp:postmeta>"
+        if thumbnail
+        else ""
+    )
+    return f"""
+<item>
+  <title>{title}</title>
+  <link>https://old.example.org/{date_gmt[:4]}/{slug}/</link>
+  <guid isPermaLink="false">https://old.example.org/?p={post_id}</guid>
+  <dc:creator><![CDATA[{creator}]]></dc:creator>
+  <content:encoded><![CDATA[{content}]]></content:encoded>
+  <excerpt:encoded><![CDATA[{excerpt}]]></excerpt:encoded>
+  <wp:post_id>{post_id}</wp:post_id>
+  <wp:post_date>{date_gmt}</wp:post_date>
+  <wp:post_date_gmt>{date_gmt}</wp:post_date_gmt>
+  <wp:post_name>{slug}</wp:post_name>
+  <wp:status>{status}</wp:status>
+  <wp:post_parent>{parent}</wp:post_parent>
+  <wp:menu_order>0</wp:menu_order>
+  <wp:post_type>{post_type}</wp:post_type>
+  <wp:post_password></wp:post_password>
+  <wp:is_sticky>{1 if sticky else 0}</wp:is_sticky>
+  {terms}{meta}{extra}
+</item>"""
+
+
+def attachment(*, post_id: int, url: str, title: str = "A photo", alt: str = "") -> str:
+    """Return an attachment <item>."""
+    path = url.split("/wp-content/uploads/")[-1]
+    return f"""
+<item>
+  <title>{title}</title>
+  <wp:post_id>{post_id}</wp:post_id>
+  <wp:post_type>attachment</wp:post_type>
+  <wp:status>inherit</wp:status>
+  <wp:attachment_url>{url}</wp:attachment_url>
+  <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key>
+    <wp:meta_value>{path}</wp:meta_value></wp:postmeta>
+  <wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>
+    <wp:meta_value>{alt}</wp:meta_value></wp:postmeta>
+</item>"""
+
+
+def wxr(*items: str, version: str = "1.2", header: str = "", doctype: str = "") -> str:
+    """Return a whole WXR export with two authors, nested categories and a tag, plus `items`."""
+    version_tag = f"<wp:wxr_version>{version}</wp:wxr_version>" if version else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>{doctype}
+<rss version="2.0" xmlns:excerpt="{WP_NS}excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="{WP_NS}">
+<channel>
+  <title>Old Gazette</title>
+  <link>https://old.example.org</link>
+  {version_tag}
+  <wp:base_site_url>https://old.example.org</wp:base_site_url>
+  <wp:base_blog_url>https://old.example.org</wp:base_blog_url>
+  <wp:author><wp:author_login>jdoe</wp:author_login>
+    <wp:author_display_name><![CDATA[Jane Doe]]></wp:author_display_name></wp:author>
+  <wp:author><wp:author_login>rroe</wp:author_login>
+    <wp:author_display_name><![CDATA[Richard Roe]]></wp:author_display_name></wp:author>
+  <wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>news</wp:category_nicename>
+    <wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name>
+  </wp:category>
+  <wp:category><wp:term_id>2</wp:term_id><wp:category_nicename>local</wp:category_nicename>
+    <wp:category_parent>news</wp:category_parent><wp:cat_name><![CDATA[Local]]></wp:cat_name>
+  </wp:category>
+  <wp:tag><wp:term_id>3</wp:term_id><wp:tag_slug>council</wp:tag_slug>
+    <wp:tag_name><![CDATA[Council]]></wp:tag_name></wp:tag>
+  {header}
+  {"".join(items)}
+</channel>
+</rss>
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write `text` to `folder/name` and return the path."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+ARTICLE_HTML = """<!doctype html>
+<html><head>
+<title>Bridge reopens after repairs | The Valley Times</title>
+<meta property="og:site_name" content="The Valley Times">
+<meta property="og:title" content="Bridge reopens after repairs">
+<meta property="article:published_time" content="2023-05-06T07:30:00+01:00">
+<meta property="article:section" content="Transport">
+<link rel="canonical" href="https://valley.example.com/transport/bridge-reopens">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "Bridge reopens after repairs",
+ "datePublished": "2023-05-06T07:30:00+01:00",
+ "author": [{"@type": "Person", "name": "Ada Lovelace"}, {"@type": "Person", "name": "Alan Turing"}],
+ "articleSection": ["Transport", "Local"],
+ "image": {"@type": "ImageObject", "url": "bridge.png"}}
+</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/transport">Transport</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Bridge reopens after repairs</h1>
+<p class="byline">By Ada Lovelace and Alan Turing</p>
+<p>The old stone bridge over the river reopened to traffic on Saturday morning after eight months
+of repairs that cost the county more than two million pounds, officials said.</p>
+<p>Engineers replaced the worn deck, rebuilt two of the arches and added a footpath on the
+downstream side, so that walkers no longer share the narrow roadway with lorries.</p>
+<p>"It has been a long wait for the people who cross it every day," said the council leader,
+who cut a ribbon at the eastern end while a brass band played on the riverbank.</p>
+<p>Traffic lights at both ends will stay for another fortnight while the road markings are
+finished, and the weight limit of eighteen tonnes remains in force for now.</p>
+<script>alert('x')</script>
+</article>
+<footer><p>Copyright The Valley Times. All rights reserved.</p></footer>
+</body></html>
+"""

@@ -1,0 +1,300 @@
+"""The WordPress importer on exports the tests write: mapping, dry run, idempotency, safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.images import get_image_model
+from wagtail.models import Page, Revision
+
+from dateline.importers import services
+from dateline.importers.models import ImportedItem
+from dateline.importers.services import ImportFailed, wordpress_import
+from dateline.importers.tests.fixtures import attachment, item, png_bytes, write, wxr
+from dateline.newsroom.factories import home_page
+from dateline.newsroom.models import ArticlePage, Author, SectionPage
+from dateline.pages.models import StandardPage
+
+
+def snapshot() -> dict[str, int]:
+    """Count everything an import may write, to show a run changed nothing."""
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "authors": Author.objects.count(),
+        "tags": Tag.objects.count(),
+        "images": get_image_model().objects.count(),
+        "redirects": Redirect.objects.count(),
+        "mapping": ImportedItem.objects.count(),
+    }
+
+
+FUTURE = (dt.datetime.now(dt.UTC) + dt.timedelta(days=400)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dateline-import-test-media-"))
+
+
+def export_items() -> list[str]:
+    """Return the items of the test export: posts in every status, pages, an attachment."""
+    return [
+        attachment(
+            post_id=50,
+            url="https://old.example.org/wp-content/uploads/2021/03/photo.png",
+            alt="A red square",
+        ),
+        item(
+            post_id=10,
+            title="Council &amp; budget",
+            slug="council-budget",
+            content=(
+                "<!-- wp:paragraph -->\n<p>The council met.</p>\n<!-- /wp:paragraph -->\n\n"
+                '<!-- wp:image {"id":50} -->\n<figure class="wp-block-image"><img '
+                'src="https://old.example.org/wp-content/uploads/2021/03/photo-300x200.png" '
+                'alt="Red" class="wp-image-50"/><figcaption>In red</figcaption></figure>\n'
+                "<!-- /wp:image -->"
+            ),
+            tags=(("council", "Council"),),
+            excerpt="A short standfirst.",
+            sticky=True,
+            thumbnail=50,
+        ),
+        item(post_id=11, title="Draft story", status="draft", creator="rroe"),
+        item(post_id=12, title="Later story", status="future", date_gmt=FUTURE),
+        item(post_id=13, title="Private note", status="private", categories=()),
+        item(post_id=14, title="Ünïcödé — “quotes”", categories=(("news", "News"),)),
+        # A child page before its parent: the importer must wait for the parent.
+        item(post_id=21, title="Team", post_type="page", parent=20, categories=()),
+        item(post_id=20, title="About", post_type="page", categories=()),
+        item(post_id=30, title="Menu", post_type="nav_menu_item", categories=()),
+    ]
+
+
+def export_folder() -> tuple[Path, Path]:
+    """Write the test export and its uploads folder; return (export file, media folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="dateline-wxr-"))
+    media = folder / "uploads"
+    (media / "2021" / "03").mkdir(parents=True)
+    (media / "2021" / "03" / "photo.png").write_bytes(png_bytes())
+    return write(folder, "export.xml", wxr(*export_items())), media
+
+
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class ImportedExportTests(TestCase):
+    """One committed import of the test export, then checks on what it made."""
+
+    @classmethod
+    def setUpTestData(cls):
+        home_page()
+        cls.export, cls.media = export_folder()
+        cls.report = wordpress_import(path=cls.export, media_dir=cls.media, commit=True)
+
+    def run_import(self, path: Path | None = None, **kwargs):
+        kwargs.setdefault("media_dir", self.media)
+        return wordpress_import(path=path or self.export, commit=True, **kwargs)
+
+    def test_posts_become_articles(self):
+        article = ArticlePage.objects.get(title="Council & budget")
+        self.assertTrue(article.live)
+        # Nested categories: filed under the child, also listed in the parent's section.
+        self.assertEqual(article.get_parent().title, "Local")
+        self.assertEqual([s.title for s in article.additional_sections.all()], ["News"])
+        self.assertEqual([a.author.name for a in article.article_authors.all()], ["Jane Doe"])
+        self.assertEqual([t.name for t in article.tags.all()], ["Council"])
+        self.assertEqual(article.standfirst, "A short standfirst.")
+        self.assertEqual(article.published_at, dt.datetime(2021, 3, 4, 5, 6, 7, tzinfo=dt.UTC))
+        blocks = [(b.block_type, b.value) for b in article.body]
+        self.assertEqual(blocks[0][0], "paragraph")
+        self.assertEqual(blocks[1][0], "image")
+        self.assertEqual(blocks[1][1]["caption"], "In red")
+        self.assertEqual(article.lead_image, blocks[1][1]["image"])
+        self.assertEqual(get_image_model().objects.count(), 1)
+
+    def test_statuses_are_kept(self):
+        draft = ArticlePage.objects.get(title="Draft story")
+        self.assertFalse(draft.live)
+        self.assertEqual(draft.article_authors.get().author.name, "Richard Roe")
+        later = ArticlePage.objects.get(title="Later story")
+        self.assertFalse(later.live)
+        self.assertIsNotNone(later.go_live_at)
+        self.assertIsNotNone(later.get_latest_revision().approved_go_live_at)
+        private = ArticlePage.objects.get(title="Private note")
+        self.assertFalse(private.live)
+        self.assertEqual(private.get_parent().title, "Uncategorized")
+        self.assertTrue(ArticlePage.objects.get(title="Ünïcödé — “quotes”").live)
+
+    def test_pages_keep_their_hierarchy(self):
+        about = StandardPage.objects.get(title="About")
+        team = StandardPage.objects.get(title="Team")
+        self.assertEqual(about.get_parent().pk, home_page().pk)
+        self.assertEqual(team.get_parent().pk, about.pk)
+
+    def test_old_permalinks_redirect(self):
+        article = ArticlePage.objects.get(title="Council & budget")
+        response = self.client.get("/2021/council-budget/")
+        self.assertEqual(response.status_code, 301)
+        self.assertEqual(response["Location"], article.url)
+        self.assertEqual(self.client.get(article.url).status_code, 200)
+
+    def test_second_run_changes_nothing(self):
+        before = snapshot()
+        report = self.run_import()
+        self.assertEqual(snapshot(), before)
+        self.assertEqual(report.total("create"), 0)
+        self.assertEqual(report.total("update"), 0)
+        self.assertEqual(report.counts["post"]["skip"], 5)
+        self.assertEqual(report.counts["page"]["skip"], 2)
+
+    def test_changed_post_is_updated_not_duplicated(self):
+        items = export_items()
+        items[1] = items[1].replace("The council met.", "The council met again.")
+        changed = write(Path(tempfile.mkdtemp(prefix="dateline-wxr-")), "x.xml", wxr(*items))
+        report = self.run_import(changed)
+        self.assertEqual(report.counts["post"]["update"], 1)
+        self.assertEqual(report.counts["post"]["skip"], 4)
+        article = ArticlePage.objects.get(title="Council & budget")
+        self.assertIn("again", str(article.body[0].value))
+        self.assertEqual(ArticlePage.objects.filter(title="Council & budget").count(), 1)
+
+
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class FreshImportTests(TestCase):
+    """Runs that must leave an empty site as it was."""
+
+    @classmethod
+    def setUpTestData(cls):
+        home_page()
+
+    def setUp(self):
+        self.export, self.media = export_folder()
+        self.files_before = set(MEDIA_ROOT.rglob("*"))
+
+    def run_import(self, path: Path | None = None, **kwargs):
+        kwargs.setdefault("media_dir", self.media)
+        return wordpress_import(path=path or self.export, commit=True, **kwargs)
+
+    def new_files(self) -> set[Path]:
+        return {p for p in MEDIA_ROOT.rglob("*") if p.is_file()} - self.files_before
+
+    def test_dry_run_reports_and_writes_nothing(self):
+        before = snapshot()
+        report = wordpress_import(path=self.export, media_dir=self.media, commit=False)
+        self.assertEqual(snapshot(), before)
+        self.assertFalse(report.committed)
+        self.assertEqual(report.counts["post"]["create"], 5)
+        self.assertEqual(report.counts["page"]["create"], 2)
+        self.assertEqual(report.counts["author"]["create"], 2)
+        self.assertEqual(report.counts["category"]["create"], 2)
+        self.assertEqual(report.counts["attachment"]["create"], 1)
+        self.assertEqual(report.counts["other: nav_menu_item"]["skip"], 1)
+        self.assertEqual(report.counts["sticky post"]["noted"], 1)
+        # No image file is left behind by a dry run.
+        self.assertEqual(self.new_files(), set())
+
+    def test_missing_media_is_reported(self):
+        report = self.run_import(media_dir=None)
+        self.assertEqual(report.counts["attachment"]["missing"], 1)
+        self.assertTrue(any("image not found" in note for note in report.notes))
+        self.assertIsNone(ArticlePage.objects.get(title="Council & budget").lead_image)
+
+    def test_interrupted_run_leaves_the_site_unchanged(self):
+        before = snapshot()
+        real = services.article_save
+        calls = []
+
+        def interrupt(**kwargs):
+            calls.append(kwargs["slug"])
+            if len(calls) == 3:
+                raise KeyboardInterrupt
+            return real(**kwargs)
+
+        with (
+            mock.patch.object(services, "article_save", interrupt),
+            self.assertRaisesMessage(ImportFailed, "interrupted"),
+        ):
+            self.run_import()
+        self.assertEqual(snapshot(), before)
+        self.assertEqual(self.new_files(), set())
+
+    def test_failing_item_is_named(self):
+        with (
+            mock.patch.object(services, "article_save", side_effect=ValueError("boom")),
+            self.assertRaises(ImportFailed) as caught,
+        ):
+            self.run_import()
+        self.assertIn("post 10", str(caught.exception))
+        self.assertIn("boom", str(caught.exception))
+        self.assertFalse(ArticlePage.objects.exists())
+
+
+class RefusedExportTests(TestCase):
+    """Bad files are refused with a message naming the fault, before anything is written."""
+
+    @classmethod
+    def setUpTestData(cls):
+        home_page()
+
+    def setUp(self):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.folder = Path(folder.name)
+
+    def refused(self, text: str, *expected: str) -> str:
+        path = write(self.folder, "bad.xml", text)
+        before = snapshot()
+        with self.assertRaises(ImportFailed) as caught:
+            wordpress_import(path=path, commit=True)
+        self.assertEqual(snapshot(), before)
+        for fragment in expected:
+            self.assertIn(fragment, str(caught.exception))
+        return str(caught.exception)
+
+    def test_malformed_xml_names_the_line(self):
+        good = wxr(item(post_id=1, title="One"), item(post_id=2, title="Two"))
+        broken = good.replace("<wp:post_id>2</wp:post_id>", "<wp:post_id>2</wp:postid>")
+        line = broken.split("\n").index(
+            next(ln for ln in broken.split("\n") if "</wp:postid>" in ln)
+        )
+        self.refused(broken, "not well-formed", f"line {line + 1}")
+
+    def test_unknown_and_missing_versions(self):
+        self.refused(wxr(item(post_id=1, title="One"), version="9.9"), "version '9.9'")
+        self.refused(wxr(item(post_id=1, title="One"), version=""), "wxr_version")
+
+    def test_not_an_export(self):
+        self.refused("<html><body>hello</body></html>", "not <rss>")
+        self.refused("", "not well-formed")
+
+    def test_entity_expansion_bomb_is_refused(self):
+        bomb = (
+            '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        )
+        text = wxr(item(post_id=1, title="&c;"), doctype=bomb)
+        self.refused(text, "refused", "entities")
+
+    def test_external_entity_is_refused(self):
+        doctype = '<!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        self.refused(wxr(item(post_id=1, title="&secret;"), doctype=doctype), "refused")
+
+    def test_command_reports_failure_and_dry_run(self):
+        path = write(self.folder, "bad.xml", wxr(version="0.1"))
+        with self.assertRaises(CommandError) as caught:
+            call_command("import_content", "wordpress", str(path), "--no-progress")
+        self.assertIn("site was not changed", str(caught.exception))
+        good = write(self.folder, "good.xml", wxr(item(post_id=1, title="One")))
+        out = io.StringIO()
+        call_command("import_content", "wordpress", str(good), "--no-progress", stdout=out)
+        rows = {line.split()[0]: line.split()[1:] for line in out.getvalue().splitlines() if line}
+        self.assertEqual(rows["post"][:3], ["1", "0", "0"])
+        self.assertIn("Dry run", out.getvalue())
+        self.assertFalse(ArticlePage.objects.exists())
+        self.assertFalse(SectionPage.objects.filter(title="Local").exists())

@@ -1,0 +1,137 @@
+"""The WordPress importer on real exports: WordPress's theme unit test data and importer fixtures.
+
+Skips when the shared data folder (`DATELINE_SHARED_DATA`, default `../shared/data`) is absent.
+"""
+
+from __future__ import annotations
+
+import unittest
+
+from django.test import TestCase, override_settings
+from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page, Revision
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from dateline.importers.content import text_of
+from dateline.importers.models import ImportedItem
+from dateline.importers.services import ImportFailed, wordpress_import
+from dateline.importers.wordpress import wxr_index
+from dateline.newsroom.factories import home_page
+from dateline.newsroom.models import ArticlePage, Author, SectionPage
+from dateline.pages.models import StandardPage
+from dateline.settings.env import shared_data_dir
+
+WXR_DIR = shared_data_dir() / "wordpress-wxr"
+THEME_EXPORT = WXR_DIR / "theme-test-data" / "themeunittestdata.wordpress.xml"
+FIXTURES = WXR_DIR / "wordpress-importer-fixtures"
+# Files the WordPress importer's own tests use to check that bad input is refused. crazy-cdata.xml
+# nests a CDATA section inside another, which no XML parser accepts (WordPress's regex fallback
+# does); we refuse it as not well-formed.
+REFUSED = {
+    "malformed.xml": "not well-formed",
+    "invalid-version-tag.xml": "version 'abc'",
+    "missing-version-tag.xml": "wxr_version",
+    "crazy-cdata.xml": "not well-formed",
+}
+
+
+def counts() -> dict[str, int]:
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "authors": Author.objects.count(),
+        "tags": Tag.objects.count(),
+        "redirects": Redirect.objects.count(),
+        "mapping": ImportedItem.objects.count(),
+    }
+
+
+# The search and reference indexes are Wagtail's to test; skipping their updates keeps this fast.
+FAST = override_settings(
+    WAGTAILSEARCH_BACKENDS={
+        "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}
+    }
+)
+
+
+@unittest.skipUnless(THEME_EXPORT.is_file(), f"shared data absent: {THEME_EXPORT}")
+@FAST
+class ThemeUnitTestExportTests(TestCase):
+    """The theme unit test export imports completely, and a second run changes nothing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        home_page()
+        cls.index = wxr_index(THEME_EXPORT)
+        with disable_reference_index_auto_update():
+            cls.first = wordpress_import(path=THEME_EXPORT, commit=True)
+            cls.after_first = counts()
+            cls.second = wordpress_import(path=THEME_EXPORT, commit=True)
+
+    def test_every_item_is_accounted_for(self):
+        types = self.index.item_types
+        summary = self.first.counts
+        self.assertEqual(sum(summary["post"].values()), types["post"])
+        self.assertEqual(sum(summary["page"].values()), types["page"])
+        self.assertEqual(sum(summary["attachment"].values()), types["attachment"])
+        self.assertEqual(sum(summary["category"].values()), len(self.index.categories))
+        self.assertEqual(sum(summary["tag"].values()), len(self.index.tags))
+        self.assertEqual(sum(summary["author"].values()), len(self.index.authors))
+        others = sum(sum(c.values()) for k, c in summary.items() if k.startswith("other: "))
+        self.assertEqual(
+            others, sum(n for t, n in types.items() if t not in {"post", "page", "attachment"})
+        )
+
+    def test_content_lands_where_expected(self):
+        self.assertEqual(ArticlePage.objects.count(), self.index.item_types["post"])
+        self.assertEqual(StandardPage.objects.count(), self.index.item_types["page"])
+        self.assertEqual(
+            SectionPage.objects.child_of(home_page()).count(), len(self.index.categories)
+        )
+        self.assertGreaterEqual(Tag.objects.count(), 100)
+        # Every live imported article renders for readers.
+        for article in ArticlePage.objects.live()[:10]:
+            self.assertEqual(self.client.get(article.url).status_code, 200, article.url)
+
+    def test_second_run_changes_nothing(self):
+        self.assertEqual(counts(), self.after_first)
+        self.assertEqual(self.second.total("create"), 0)
+        self.assertEqual(self.second.total("update"), 0)
+
+
+@unittest.skipUnless(FIXTURES.is_dir(), f"shared data absent: {FIXTURES}")
+@FAST
+class ImporterFixtureTests(TestCase):
+    """Every bad fixture is refused with a clear message; every good one imports (as a dry run)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        home_page()
+
+    def test_bad_files_are_refused_without_change(self):
+        before = counts()
+        for name, message in REFUSED.items():
+            with self.subTest(name), self.assertRaises(ImportFailed) as caught:
+                wordpress_import(path=FIXTURES / name, commit=True)
+            self.assertIn(message, str(caught.exception))
+            self.assertIn(name, str(caught.exception))
+        self.assertEqual(counts(), before)
+
+    def test_good_files_import(self):
+        for path in sorted(FIXTURES.glob("*.xml")):
+            if path.name in REFUSED or "theme-unit-test" in path.name:
+                continue
+            index = wxr_index(path)
+            if sum(index.item_types.values()) > 15:
+                continue  # the large ones repeat the theme export, tested above
+            with self.subTest(path.name), disable_reference_index_auto_update():
+                report = wordpress_import(path=path, commit=False)
+                posts = index.item_types.get("post", 0)
+                self.assertEqual(sum(report.counts.get("post", {}).values()), posts)
+
+    def test_cdata_and_utf8_edge_cases_survive(self):
+        report = wordpress_import(path=FIXTURES / "cdata-edge.xml", commit=True)
+        self.assertEqual(report.counts["post"]["create"], 1)
+        article = ArticlePage.objects.get()
+        self.assertEqual(text_of(str(article.body[0].value)), "ends with sequence ]] >")
