@@ -1,0 +1,55 @@
+"""The almanac in the Wagtail admin: a listing of events with filters by date, topic and review."""
+
+from __future__ import annotations
+
+import calendar
+
+import django_filters
+from django import forms
+from taggit.models import Tag
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from dateline.almanac.models import Event
+
+
+def _event_topics(request) -> object:
+    return Tag.objects.filter(almanac_eventtopic_items__isnull=False).distinct().order_by("name")
+
+
+class EventFilterSet(WagtailFilterSet):
+    """Narrow the almanac to a month, a day, a topic, a review state or the pinned events."""
+
+    month = django_filters.ChoiceFilter(
+        choices=[(number, calendar.month_name[number]) for number in range(1, 13)],
+        empty_label="Any month",
+    )
+    day = django_filters.NumberFilter(
+        widget=forms.NumberInput(attrs={"min": 1, "max": 31}), label="Day of month"
+    )
+    topics = django_filters.ModelMultipleChoiceFilter(
+        field_name="topics", queryset=_event_topics, label="Topic", distinct=True
+    )
+
+    class Meta:
+        model = Event
+        fields = ["month", "day", "status", "pinned", "topics"]
+
+
+class EventViewSet(SnippetViewSet):
+    model = Event
+    icon = "date"
+    menu_label = "On this day"
+    menu_name = "almanac"
+    add_to_admin_menu = True
+    menu_order = 300
+    filterset_class = EventFilterSet
+    list_display = ["__str__", "status", BooleanColumn("pinned"), "weight"]
+    list_per_page = 50
+    ordering = ["month", "day", "year"]
+    copy_view_enabled = False
+
+
+register_snippet(EventViewSet)
