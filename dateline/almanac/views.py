@@ -91,7 +91,9 @@ class DailyEntryFeed(Feed):
 
     def item_title(self, item: FeedItem) -> str:
         entry = item.entry
-        return f"{item.day:%B} {item.day.day}: {entry.date_label}, {entry.year_label}"
+        if (entry.month, entry.day) == (item.day.month, item.day.day):
+            return f"On this day in {entry.year_label}: {entry.text}"
+        return f"On {entry.date_label}, {entry.year_label}: {entry.text}"
 
     def item_description(self, item: FeedItem) -> str:
         return item.entry.text
