@@ -6,9 +6,12 @@ import calendar
 
 import django_filters
 from django import forms
+from django.utils.functional import classproperty
 from taggit.models import Tag
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -53,3 +56,35 @@ class EventViewSet(SnippetViewSet):
 
 
 register_snippet(EventViewSet)
+
+
+@hooks.register("register_bulk_action")
+class MarkReviewedBulkAction(SnippetBulkAction):
+    """Mark the selected events reviewed at once: imports arrive by the thousand, awaiting review."""
+
+    display_name = "Mark reviewed"
+    action_type = "mark_reviewed"
+    aria_label = "Mark the selected events reviewed"
+    template_name = "almanac/admin/confirm_mark_reviewed.html"
+    action_priority = 20
+
+    @classproperty
+    def models(cls):
+        return [Event]
+
+    def check_perm(self, snippet):
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", snippet
+        )
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        changed = Event.objects.filter(pk__in=[event.pk for event in objects]).update(
+            status=Event.Status.REVIEWED
+        )
+        return changed, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return (
+            f"{num_parent_objects} event{'s' if num_parent_objects != 1 else ''} marked reviewed."
+        )

@@ -67,3 +67,14 @@ class AdminTests(TestCase):
         response = self.client.post(reverse("wagtailsnippets_almanac_event:add"), data)
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Event.objects.filter(text="Never.").exists())
+
+    def test_bulk_mark_reviewed(self):
+        waiting = Event.objects.filter(status=Event.Status.NEW)
+        ids = list(waiting.values_list("pk", flat=True))
+        url = reverse("wagtail_bulk_action", args=("almanac", "event", "mark_reviewed"))
+        query = "&".join(f"id={pk}" for pk in ids)
+        confirm = self.client.get(f"{url}?{query}")
+        self.assertEqual(confirm.status_code, 200)
+        response = self.client.post(f"{url}?{query}", {"next": "/admin/"})
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Event.objects.filter(status=Event.Status.NEW).exists())
