@@ -167,3 +167,14 @@ class FallbackTests(TestCase):
         self.assertEqual(page.status_code, 200)
         self.assertIsNone(block_of(page.content))
         self.assertNotIn(b"on-this-day-heading", page.content)
+
+
+class QueryCountTests(TestCase):
+    def test_block_reads_events_in_one_query_and_the_archive_in_two_more(self):
+        for year in range(1900, 1960):
+            EventFactory(month=8, day=8, year=year)
+        with self.assertNumQueries(1):
+            self.assertIsNotNone(pick(dt.date(2026, 8, 8)))
+        # Events, then Wagtail's view restrictions (for `.public()`) and the archive stories.
+        with self.assertNumQueries(3):
+            self.assertIsNone(pick(dt.date(2026, 8, 9)))
