@@ -18,7 +18,6 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.search import index
 
 from dateline.almanac.days import days_in_month, year_label
 
@@ -42,7 +41,7 @@ class EventTopic(TaggedItemBase):
     content_object = ParentalKey("almanac.Event", on_delete=models.CASCADE, related_name="tagged")
 
 
-class Event(index.Indexed, ClusterableModel):
+class Event(ClusterableModel):
     """Something that happened on a calendar day of a given year, told in one short sentence."""
 
     class Status(models.TextChoices):
@@ -102,7 +101,6 @@ class Event(index.Indexed, ClusterableModel):
             heading="Review and selection",
         ),
     ]
-    search_fields = [index.SearchField("text"), index.AutocompleteField("text")]
 
     class Meta:
         ordering = ["month", "day", "year", "pk"]

@@ -51,6 +51,9 @@ class EventViewSet(SnippetViewSet):
     filterset_class = EventFilterSet
     list_display = ["__str__", "status", BooleanColumn("pinned"), "weight"]
     list_per_page = 50
+    # Plain database search: imports bulk-insert events, which Wagtail's search index would miss.
+    search_fields = ["text", "source"]
+    search_backend_name = None
     ordering = ["month", "day", "year"]
     copy_view_enabled = False
 

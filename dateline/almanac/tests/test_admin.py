@@ -41,6 +41,8 @@ class AdminTests(TestCase):
         self.assertEqual(len(rows), 1)
         self.assertIn("Moon landing.", rows[0])
         self.listing(month="not a month", day="x")  # bad filter input is no 500
+        rows = self.listing(q="moon")
+        self.assertEqual(len(rows), 1)
 
     def test_add_and_pin(self):
         data = {
