@@ -130,6 +130,10 @@ class Event(ClusterableModel):
         month_ok = self.month is not None and 1 <= self.month <= 12
         if month_ok and self.day and self.day > days_in_month(self.month):
             errors["day"] = f"{self.get_month_display()} has {days_in_month(self.month)} days."
+        if not errors and not self.key and self.month and self.day and self.year and self.text:
+            key = event_key(month=self.month, day=self.day, year=self.year, text=self.text)
+            if Event.objects.filter(key=key).exclude(pk=self.pk).exists():
+                errors["text"] = "This event is already in the almanac for this date."
         if errors:
             raise ValidationError(errors)
 

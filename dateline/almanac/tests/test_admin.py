@@ -80,3 +80,11 @@ class AdminTests(TestCase):
         response = self.client.post(f"{url}?{query}", {"next": "/admin/"})
         self.assertEqual(response.status_code, 302)
         self.assertFalse(Event.objects.filter(status=Event.Status.NEW).exists())
+
+    def test_a_duplicate_is_refused_not_a_server_error(self):
+        data = {"day": 20, "month": 7, "year": 1969, "text": "Moon  landing", "status": "new"}
+        response = self.client.post(
+            reverse("wagtailsnippets_almanac_event:add"), {**data, "weight": 5}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(Event.objects.filter(year=1969).count(), 1)
