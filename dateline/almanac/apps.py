@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class AlmanacConfig(AppConfig):
-    """On this day: an entry from history for the reader's date."""
+    """On this day: a curated almanac of events and the newsroom's own archive, for the reader's day."""
 
     name = "dateline.almanac"
     label = "almanac"

@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.html import escape
 
+from dateline.almanac.importing import parse_file
+from dateline.almanac.services import events_import
 from dateline.core.models import SiteSettings
 from dateline.core.services import site_settings_update
 from dateline.newsroom.models import ArticlePage, SectionPage
@@ -40,6 +42,7 @@ class DemoSummary:
     authors: int
     articles_created: int
     articles_kept: int
+    events_created: int = 0
 
 
 def _read(name: str) -> dict:
@@ -55,6 +58,18 @@ def body_blocks(items: Iterable[dict]) -> list[dict]:
         else:
             blocks.append({"type": item["type"], "value": item["value"]})
     return blocks
+
+
+def demo_almanac_load() -> int:
+    """Add the demo's On this day almanac (written for the project), reviewed; return how many were new.
+
+    Goes through the almanac's importer, so events already present (and editors' changes to
+    them) are kept.
+    """
+    parsed = parse_file(CONTENT_DIR / "almanac.json")
+    if parsed.errors:
+        raise ValueError(f"almanac.json has bad rows: {'; '.join(map(str, parsed.errors))}")
+    return events_import(rows=parsed.rows, reviewed=True).created
 
 
 def demo_articles() -> list[dict]:
@@ -128,7 +143,11 @@ def demo_load(*, progress: Callable[[str], None] | None = None) -> DemoSummary:
         order = {slug: index for index, slug in enumerate(site_data["top_stories"])}
         home_top_stories_set(home=home, articles=sorted(top, key=lambda a: order[a.slug]))
     return DemoSummary(
-        sections=len(sections), authors=len(authors), articles_created=created, articles_kept=kept
+        sections=len(sections),
+        authors=len(authors),
+        articles_created=created,
+        articles_kept=kept,
+        events_created=demo_almanac_load(),
     )
 
 

@@ -14,10 +14,18 @@ register = template.Library()
 
 @register.inclusion_tag("almanac/on_this_day.html", takes_context=True)
 def on_this_day(context: template.Context) -> dict:
-    """Render today's entry (today in the newsroom's time zone), stating the year it happened."""
+    """Render today's entry (today in the newsroom's time zone), stating the year it happened.
+
+    Everything shown derives from the local date, so the block changes at the newsroom's midnight.
+    """
     request = context.get("request")
     if not feature_enabled("almanac"):
         return {"entry": None}
     zone = site_settings_for(request=request).zone
     today = local_today(zone)
-    return {"entry": select_on_this_day(day=today, zone=zone, request=request), "today": today}
+    entry = select_on_this_day(day=today, zone=zone, request=request)
+    return {
+        "entry": entry,
+        "today": today,
+        "same_day": entry is not None and (entry.month, entry.day) == (today.month, today.day),
+    }

@@ -1,4 +1,5 @@
-"""The interim On this day rule: the site's own stories from the same local day in earlier years."""
+"""The archive path of On this day: the site's own stories from the same local day in earlier years,
+used when the almanac has no reviewed event for the day."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.test import override_settings
 from wagtail.test.utils import WagtailPageTestCase
 
 from dateline.almanac.selectors import on_this_day
+from dateline.almanac.tests.helpers import block_of
 from dateline.core.models import SiteSettings
 from dateline.core.services import site_settings_update
 from dateline.newsroom.factories import ArticlePageFactory, SectionPageFactory, home_page
@@ -61,8 +63,12 @@ class OnThisDayTests(WagtailPageTestCase):
         now = dt.datetime(2026, 3, 8, 16, 30, tzinfo=dt.UTC)
         with mock.patch("dateline.core.dates.timezone.now", return_value=now):
             html = self.client.get("/").content.decode()
-        self.assertIn("On March 9, 2019:", html)
-        self.assertIn("Late story", html)
+        block = block_of(html)
+        self.assertEqual(block["when"], "On this day in 2019:")
+        self.assertEqual(block["text"], "Late story")
+        self.assertEqual(block["link"], self.late.url)
+        self.assertEqual(block["more"], "/on-this-day/3-9/")
+        self.assertIn("From our archive", html)
 
     def test_block_hidden_when_nothing_matches(self):
         now = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)

@@ -22,7 +22,8 @@ class Command(BaseCommand):
             bar.update(total - bar.n)
         self.stdout.write(
             f"Demo content: {summary.sections} sections, {summary.authors} authors, "
-            f"{summary.articles_created} articles created, {summary.articles_kept} already there."
+            f"{summary.articles_created} articles created, {summary.articles_kept} already there, "
+            f"{summary.events_created} On this day events added."
         )
         if editor:
             if not password:
