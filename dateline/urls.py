@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("", include("dateline.distribution.urls")),
 ]
 
 if settings.DATELINE_SERVE_MEDIA:
