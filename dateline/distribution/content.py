@@ -6,6 +6,7 @@ description, the feed summary and the JSON-LD description never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from urllib.parse import urljoin
@@ -29,6 +30,11 @@ _FEED_ATTRIBUTES = {
     "time": {"datetime"},
     "source": {"src", "type", "media"},
 }
+
+
+def iso_datetime(value: dt.datetime) -> str:
+    """Return an aware datetime as RFC 3339 / ISO 8601 in UTC, to the second, with its offset."""
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def _plain(text: str, *, is_html: bool = False) -> str:

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
 from dateline.core.selectors import site_settings_for
 from dateline.distribution import selectors
-from dateline.distribution.content import article_description, article_full_html
+from dateline.distribution.content import article_description, article_full_html, iso_datetime
 from dateline.distribution.models import DistributionSettings
 from dateline.newsroom.models import ArticlePage, tag_path
 from dateline.newsroom.selectors import section_articles
@@ -118,7 +118,11 @@ def _entry(*, article: ArticlePage, site: Site, sections: dict, full_text: bool)
         entry.image_url = (
             base + image.file.url if image.file.url.startswith("/") else image.file.url
         )
-        entry.image_size = image.file_size
+        try:
+            # Wagtail stores the size at upload; older images get it measured (and stored) once.
+            entry.image_size = image.get_file_size()
+        except OSError:
+            entry.image_size = None
         entry.image_type = mimetypes.guess_type(image.file.name)[0] or "image/jpeg"
         entry.image_width, entry.image_height = image.width, image.height
     return entry
@@ -304,8 +308,8 @@ def json_feed(*, scope: FeedScope) -> dict:
             "url": entry.url,
             "title": entry.title,
             "summary": entry.summary,
-            "date_published": rfc3339_date(entry.published),
-            "date_modified": rfc3339_date(entry.updated),
+            "date_published": iso_datetime(entry.published),
+            "date_modified": iso_datetime(entry.updated),
             "authors": [{"name": a.name, "url": a.url} for a in entry.authors],
             "tags": entry.categories,
         }

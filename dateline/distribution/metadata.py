@@ -18,7 +18,7 @@ from wagtail.models import Page, Site
 
 from dateline.core.selectors import site_settings_for
 from dateline.distribution import selectors
-from dateline.distribution.content import article_description
+from dateline.distribution.content import article_description, iso_datetime
 from dateline.distribution.feeds import FORMATS, feed_path
 from dateline.distribution.models import DistributionSettings
 from dateline.newsroom.models import ArticlePage, HomePage, SectionPage, tag_path
@@ -149,9 +149,9 @@ def page_meta_for(*, request: HttpRequest | None, context: dict) -> PageMeta:
         og.update({"og:type": "article"})
         article_og = []
         if published:
-            article_og.append(("article:published_time", published.isoformat()))
+            article_og.append(("article:published_time", iso_datetime(published)))
         if modified:
-            article_og.append(("article:modified_time", modified.isoformat()))
+            article_og.append(("article:modified_time", iso_datetime(modified)))
         if sections:
             article_og.append(("article:section", sections[0].title))
         article_og += [("article:author", site.root_url + a.get_absolute_url()) for a in authors]
@@ -163,8 +163,8 @@ def page_meta_for(*, request: HttpRequest | None, context: dict) -> PageMeta:
             "description": meta.description,
             "url": meta.canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": meta.canonical},
-            "datePublished": published.isoformat() if published else None,
-            "dateModified": modified.isoformat() if modified else None,
+            "datePublished": iso_datetime(published) if published else None,
+            "dateModified": iso_datetime(modified) if modified else None,
             "author": [
                 {"@type": "Person", "name": a.name, "url": site.root_url + a.get_absolute_url()}
                 for a in authors

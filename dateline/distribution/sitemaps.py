@@ -19,6 +19,7 @@ from wagtail.models import Site
 
 from dateline.core.selectors import site_settings_for
 from dateline.distribution import selectors
+from dateline.distribution.content import iso_datetime
 from dateline.newsroom.models import tag_path
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -30,7 +31,7 @@ MAX_URLS = 50_000
 
 def w3c_datetime(value: dt.datetime) -> str:
     """Return `value` in the W3C datetime form sitemaps use, in UTC with an explicit offset."""
-    return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+    return iso_datetime(value)
 
 
 def _site(request: HttpRequest) -> Site:
