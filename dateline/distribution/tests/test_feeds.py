@@ -110,7 +110,7 @@ class FeedTests(NewsroomData, WagtailPageTestCase):
         self.assertEqual(atom.entries[0].enclosures[0].href, enclosure.href)
         self.assertEqual(document["items"][0]["image"], enclosure.href)
         self.assertEqual(
-            document["items"][0]["attachments"][0]["size_in_bytes"], self.lead.file_size
+            document["items"][0]["attachments"][0]["size_in_bytes"], self.lead.file.size
         )
 
     def test_ids_survive_a_headline_and_slug_change(self):
