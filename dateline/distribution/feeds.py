@@ -82,6 +82,7 @@ class FeedScope:
 
     site: Site
     config: DistributionSettings
+    site_name: str
     title: str
     link: str
     description: str
@@ -134,8 +135,8 @@ def feed_scope(*, request: HttpRequest, scope: str | None, slug: str | None) -> 
     if site is None:
         raise Http404("No site")
     config = selectors.distribution_settings_for(site=site)
-    site_name = site_settings_for(site=site).site_name
-    tagline = site_settings_for(site=site).tagline
+    core = site_settings_for(site=site)
+    site_name, tagline = core.site_name, core.tagline
     articles = selectors.site_articles(site=site)
     base = site.root_url
     if scope is None:
@@ -169,7 +170,7 @@ def feed_scope(*, request: HttpRequest, scope: str | None, slug: str | None) -> 
         _entry(article=article, site=site, sections=sections, full_text=config.feed_full_text)
         for article in selectors.feed_articles(articles=articles, limit=config.feed_length)
     ]
-    return FeedScope(site, config, title, link, description, paths, entries)
+    return FeedScope(site, config, site_name, title, link, description, paths, entries)
 
 
 class _MediaRss(Rss201rev2Feed):
@@ -245,7 +246,7 @@ class ArticleFeed(Feed):
 
     def author_name(self, obj: FeedScope) -> str:
         # Atom needs an author for entries without one; the publication is the fallback.
-        return site_settings_for(site=obj.site).site_name
+        return obj.site_name
 
     def get_feed(self, obj: FeedScope, request: HttpRequest):
         feed = super().get_feed(obj, request)
@@ -331,9 +332,7 @@ def json_feed(*, scope: FeedScope) -> dict:
         "feed_url": scope.paths["json"],
         "description": scope.description,
         "language": selectors.news_language(config=scope.config),
-        "authors": [
-            {"name": site_settings_for(site=scope.site).site_name, "url": scope.site.root_url + "/"}
-        ],
+        "authors": [{"name": scope.site_name, "url": scope.site.root_url + "/"}],
         "items": items,
     }
 

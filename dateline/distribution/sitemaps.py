@@ -20,7 +20,7 @@ from wagtail.models import Site
 from dateline.core.selectors import site_settings_for
 from dateline.distribution import selectors
 from dateline.distribution.content import iso_datetime
-from dateline.newsroom.models import tag_path
+from dateline.newsroom.models import Author, tag_path
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -115,7 +115,10 @@ def pages_sitemap(request: HttpRequest) -> HttpResponse:
             selectors.url_from_path(site=site, url_path=p)
             for p in selectors.sitemap_page_paths(site=site)
         ),
-        (f"{base}/authors/{slug}/" for slug in selectors.sitemap_author_slugs(site=site)),
+        (
+            base + Author(slug=slug).get_absolute_url()
+            for slug in selectors.sitemap_author_slugs(site=site)
+        ),
         (
             base + tag_path(slug)
             for slug in selectors.sitemap_tag_slugs(site=site, minimum=config.thin_tag_minimum)

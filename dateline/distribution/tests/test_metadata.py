@@ -174,3 +174,8 @@ class MetadataTests(NewsroomData, WagtailPageTestCase):
             html = self.page(url).html
             for slug in self.hidden_slugs:
                 self.assertNotIn(slug, html)
+
+    def test_previews_render_with_metadata(self):
+        self.login()
+        self.assertPageIsPreviewable(self.hostile)
+        self.assertPageIsPreviewable(self.world)
