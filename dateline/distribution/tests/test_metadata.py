@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import extruct
 import lxml.html
+from django.test import RequestFactory
 from wagtail.test.utils import WagtailPageTestCase
 
-from dateline.distribution.metadata import json_for_script
+from dateline.distribution.metadata import json_for_script, page_meta_for
 from dateline.distribution.tests.fixtures import HOSTILE_HEADLINE, NON_LATIN_NAME, NewsroomData
+from dateline.newsroom.models import ArticlePage
 
 # Google's NewsArticle guidance: none strictly required; these are the recommended properties, plus
 # what the issue asks of us.
@@ -175,7 +179,10 @@ class MetadataTests(NewsroomData, WagtailPageTestCase):
             for slug in self.hidden_slugs:
                 self.assertNotIn(slug, html)
 
-    def test_previews_render_with_metadata(self):
-        self.login()
-        self.assertPageIsPreviewable(self.hostile)
-        self.assertPageIsPreviewable(self.world)
+    def test_an_unsaved_article_as_in_a_preview_still_gets_metadata(self):
+        request = RequestFactory(HTTP_HOST="localhost").get("/")
+        draft = ArticlePage(title="Draft <story>", standfirst="Not yet out.", body="[]")
+        meta = page_meta_for(request=request, context={"page": draft})
+        self.assertEqual(meta.description, "Not yet out.")
+        (article, _) = [json.loads(data) for data in meta.json_ld]
+        self.assertEqual(article["headline"], "Draft <story>")
