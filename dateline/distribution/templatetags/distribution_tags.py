@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import template
 
 from dateline.core.features import feature_enabled
+from dateline.distribution.content import article_description
 from dateline.distribution.metadata import PageMeta, page_meta_for
+from dateline.newsroom.models import ArticlePage
 
 register = template.Library()
 
@@ -16,5 +18,9 @@ def page_meta(context: template.Context) -> dict:
     request = context.get("request")
     if not feature_enabled("distribution"):
         page = context.get("page")
-        return {"meta": PageMeta(description=getattr(page, "search_description", "") or "")}
+        if isinstance(page, ArticlePage):
+            description = article_description(article=page)
+        else:
+            description = getattr(page, "search_description", "") or ""
+        return {"meta": PageMeta(description=description)}
     return {"meta": page_meta_for(request=request, context=context.flatten())}

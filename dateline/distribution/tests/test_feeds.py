@@ -10,7 +10,6 @@ from unittest import mock
 import feedparser
 import jsonschema
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -160,7 +159,6 @@ class FeedTests(NewsroomData, WagtailPageTestCase):
         _, after = self.parse("/feeds/rss.xml")
         self.assertTrue(any(SCHEDULED_SLUG in e.link for e in after.entries))
 
-    @override_settings(DATELINE_DISABLED_FEATURES=[])
     def test_feed_length_follows_the_site_setting(self):
         DistributionSettings.objects.filter(site=self.site).update(feed_length=2)
         _, rss = self.parse("/feeds/rss.xml")

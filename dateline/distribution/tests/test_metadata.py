@@ -186,3 +186,13 @@ class MetadataTests(NewsroomData, WagtailPageTestCase):
         self.assertEqual(meta.description, "Not yet out.")
         (article, _) = [json.loads(data) for data in meta.json_ld]
         self.assertEqual(article["headline"], "Draft <story>")
+
+    def test_switching_the_feature_off_leaves_only_the_description(self):
+        with self.settings(DATELINE_DISABLED_FEATURES=["distribution"]):
+            data = self.page(self.hostile.url)
+        self.assertEqual(data.json_ld, [])
+        self.assertEqual(data.meta("property", "og:title"), [])
+        self.assertEqual(data.link("alternate"), [])
+        self.assertEqual(
+            self.page(self.world.url).meta("name", "description"), ["World in The Test Courier."]
+        )
