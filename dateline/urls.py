@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("on-this-day/", include("dateline.almanac.urls")),
+    path("", include("dateline.distribution.urls")),
 ]
 
 if settings.DATELINE_SERVE_MEDIA:

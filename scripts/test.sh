@@ -22,6 +22,18 @@ if ! command -v "${DATELINE_CHROMIUM:-/usr/bin/chromium}" >/dev/null 2>&1; then
   fi
 fi
 
+# The distribution tests validate pages with the Nu HTML Checker: vnu.jar from npm (tools/vnu), run on
+# the machine's Java. Both are installed when we can; the test skips without them (fails under CI=true).
+if ! command -v java >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "==> Installing Debian's Java runtime for the HTML checker"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+fi
+if command -v npm >/dev/null 2>&1 && [ ! -f tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  echo "==> Installing the Nu HTML Checker (npm ci in tools/vnu)"
+  npm ci --prefix tools/vnu --ignore-scripts --no-audit --no-fund >/dev/null
+fi
+
 export DJANGO_SETTINGS_MODULE=dateline.settings.test
 export DATABASE_URL="sqlite:///:memory:"  # the checks below need no data
 echo "==> ruff check";           "$VENV/bin/ruff" check .

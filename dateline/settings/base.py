@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "dateline.almanac",
     "dateline.search",
     "dateline.importers",
+    "dateline.distribution",
     "dateline.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -170,3 +171,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Distribution: feeds, sitemaps, structured data (see docs/distribution.md).
+# Article sitemap n lists the articles with ids n*SIZE ... (n+1)*SIZE-1; at most 50,000.
+DATELINE_SITEMAP_SIZE = env_int("DATELINE_SITEMAP_SIZE", 50_000)
+DATELINE_NEWS_SITEMAP_HOURS = env_int("DATELINE_NEWS_SITEMAP_HOURS", 48)
+DATELINE_NEWS_SITEMAP_LIMIT = env_int("DATELINE_NEWS_SITEMAP_LIMIT", 1000)
+# The date in the feed ids (tag:<host>,<date>:article:<id>): a date you held the host name. Never change it.
+DATELINE_FEED_ID_DATE = env_str("DATELINE_FEED_ID_DATE", "2026")

@@ -1,0 +1,95 @@
+"""The words every output takes from an article: summary, first sentence, full text with absolute links.
+
+Feeds, page metadata and structured data all read an article through these functions, so the meta
+description, the feed summary and the JSON-LD description never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from urllib.parse import urljoin
+
+import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from dateline.newsroom.models import ArticlePage
+
+DESCRIPTION_LENGTH = 300
+# A sentence ends at ., ! or ? (optionally closed by a quote or bracket) followed by a space.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s")
+_URL_ATTRIBUTES = {"href", "src", "poster", "cite"}
+# Block and media elements a feed reader can show; scripts and embeds' iframes are dropped.
+_FEED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "picture", "source", "time"}
+_FEED_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "img": {"src", "alt", "width", "height", "title"},
+    "a": {"href", "title", "hreflang"},
+    "time": {"datetime"},
+    "source": {"src", "type", "media"},
+}
+
+
+def iso_datetime(value: dt.datetime) -> str:
+    """Return an aware datetime as RFC 3339 / ISO 8601 in UTC, to the second, with its offset."""
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def _plain(text: str, *, is_html: bool = False) -> str:
+    if is_html:
+        # Rich text stores characters as entities (&#x27;); readers want the characters.
+        text = html.unescape(strip_tags(text))
+    return " ".join(text.split())
+
+
+def first_sentence(*, text: str) -> str:
+    """Return the first sentence of the HTML `text` as plain text, cut to a description's length."""
+    plain = _plain(text, is_html=True)
+    match = _SENTENCE_END.search(plain)
+    sentence = plain[: match.start()].strip() if match else plain
+    return Truncator(sentence).chars(DESCRIPTION_LENGTH)
+
+
+def article_body_text(*, article: ArticlePage) -> str:
+    """Return the article's body paragraphs as HTML source, in order (no rendering, no queries)."""
+    return " ".join(
+        str(block.value.source if hasattr(block.value, "source") else block.value)
+        for block in article.body
+        if block.block_type == "paragraph"
+    )
+
+
+def article_description(*, article: ArticlePage) -> str:
+    """Return the article's one-paragraph summary: the SEO description, standfirst or first sentence."""
+    for candidate in (article.search_description, article.standfirst):
+        text = _plain(candidate or "")
+        if text:
+            return Truncator(text).chars(DESCRIPTION_LENGTH)
+    return first_sentence(text=article_body_text(article=article))
+
+
+def absolute_html(*, html: str, base_url: str) -> str:
+    """Return `html` sanitised for a feed, with every link and image address made absolute.
+
+    Feed readers show items away from the site, where `/media/...` would point nowhere.
+    """
+
+    def absolutise(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in _URL_ATTRIBUTES:
+            return urljoin(base_url, value)
+        return value
+
+    return nh3.clean(
+        html,
+        tags=_FEED_TAGS,
+        attributes=_FEED_ATTRIBUTES,
+        attribute_filter=absolutise,
+        link_rel=None,
+    )
+
+
+def article_full_html(*, article: ArticlePage, base_url: str) -> str:
+    """Return the article's rendered body as feed-safe HTML with absolute URLs."""
+    return absolute_html(html=str(article.body.render_as_block()), base_url=base_url)
