@@ -15,8 +15,10 @@ from dateline.newsroom.factories import (
     home_page,
 )
 
-# Upper bounds for one uncached render; raise them only with a reason.
-BUDGET = {"article": 24, "section": 16, "home": 20, "author": 25, "tag": 25, "search": 14}
+# Upper bounds for one uncached render; raise them only with a reason. Measured after the almanac
+# (reviewed events for today) and distribution (its site settings for page metadata) landed:
+# article 24, section 17, home 20, author 25, tag 25, search 13; two queries of headroom each.
+BUDGET = {"article": 26, "section": 19, "home": 22, "author": 27, "tag": 27, "search": 15}
 
 
 class QueryBudgetTests(WagtailPageTestCase):
