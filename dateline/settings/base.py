@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "dateline.related",
     "dateline.almanac",
     "dateline.search",
+    "dateline.quality",
     "dateline.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",

@@ -1,0 +1,50 @@
+"""date-year-after-publication: the body names a year after the story's publication, as a past fact.
+
+Stories often name future years ("by 2030", "the 2026 budget", "will ... in 2024"), so a sentence with
+a future or planning word is skipped; what remains is usually a story filed under the wrong date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dateline.quality.checks.base import WARNING, Check, register
+from dateline.quality.subjects import BODY, STANDFIRST
+from dateline.quality.text import sentences
+
+YEAR = re.compile(r"(?<![\w$£€.,/-])(19\d\d|20\d\d|21\d\d)(?![\w%/-]|\.\d|,\d)")
+FUTURE = re.compile(
+    r"\b(?:will|won't|would|could|should|shall|may|might|must|plans?|planned|planning|expects?|"
+    r"expected|expecting|forecasts?|forecast|projects?|projected|projections?|targets?|targeted|"
+    r"aims?|aimed|goals?|by|until|till|through|thru|before|due|scheduled|schedule|set to|next|"
+    r"future|deadline|budget|fiscal|fy|estimates?|estimated|predicts?|predicted|outlook|season|"
+    r"intends?|proposed|proposes?|proposal|going to|upcoming|coming|ahead|beyond|starting|"
+    r"matur\w*|notes?|bonds?|debentures?|elections?|hopes?|hoped|vision|agenda|strategy|"
+    r"pledge\w*|commit\w*|promis\w*|extend\w*|expir\w*|through|onwards?)\b",
+    re.I,
+)
+
+
+@register
+class YearAfterPublication(Check):
+    code = "date-year-after-publication"
+    severity = WARNING
+    title = "Year after the publication date"
+    kinds = frozenset({"article", "text"})
+
+    def run(self, subject, context):
+        if subject.published_at is None:
+            return
+        year_published = subject.published_at.astimezone(context.zone).year
+        for part in subject.texts(BODY, STANDFIRST):
+            for sentence in sentences(part.text):
+                later = [int(y) for y in YEAR.findall(sentence) if int(y) > year_published]
+                if later and not FUTURE.search(sentence):
+                    yield self.finding(
+                        subject,
+                        f"The {part.where} states {later[0]} as past fact, but the story is dated "
+                        f"{year_published}: check the publication date or the year.",
+                        where=part.where,
+                        excerpt=sentence,
+                    )
+                    return
