@@ -1,31 +1,25 @@
-"""Near-duplicate detection without a search engine: word shingles, MinHash and banded LSH.
+"""Near-duplicate detection without a search engine: word shingles and bottom-k MinHash sketches.
 
-Two stories' Jaccard similarity over their 5-word shingles is estimated from 64 MinHash values; LSH
-bands (16 bands of 4 values) find candidate pairs without comparing every story with every other.
-When the related-news engine can score near-duplicates, `duplicates.py` should ask it instead.
+A story's sketch is the 64 smallest hashes of its 5-word shingles. Two sketches estimate the Jaccard
+similarity of the stories' shingle sets (the share of the 64 smallest hashes of their union found in
+both). An inverted index over sketch values finds candidates without comparing every pair. When the
+related-news engine can score near-duplicates, `duplicates.py` should ask it instead.
 """
 
 from __future__ import annotations
 
-import hashlib
-import struct
-from collections import defaultdict
+import heapq
+import zlib
+from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from dateline.quality.text import words
 
 SHINGLE = 5
-PERMUTATIONS = 64
-BANDS = 16
-_MERSENNE = (1 << 61) - 1
-_MAX = (1 << 32) - 1
-# Fixed coefficients, so fingerprints are the same in every process.
-_COEFFICIENTS = [
-    struct.unpack("<QQ", hashlib.blake2b(f"dateline-{i}".encode(), digest_size=16).digest())
-    for i in range(PERMUTATIONS)
-]
-_COEFFICIENTS = [(a % _MERSENNE | 1, b % _MERSENNE) for a, b in _COEFFICIENTS]
+SKETCH = 64
+# Candidates must share this many sketch values before their similarity is estimated.
+MIN_SHARED = 8
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[int]:
@@ -37,65 +31,55 @@ def shingles(text: str, size: int = SHINGLE) -> set[int]:
         grams = [" ".join(tokens)]
     else:
         grams = [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
-    return {
-        int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "little")
-        for gram in grams
-    }
+    # CRC-32 is stable across processes and fast; a rare collision only nudges an estimate.
+    return {zlib.crc32(gram.encode()) for gram in grams}
 
 
-def minhash(shingle_set: set[int]) -> tuple[int, ...]:
-    """Return the MinHash signature of a shingle set."""
-    if not shingle_set:
-        return ()
-    return tuple(
-        min(((a * value + b) % _MERSENNE) & _MAX for value in shingle_set) for a, b in _COEFFICIENTS
-    )
+def sketch(shingle_set: set[int]) -> frozenset[int]:
+    """Return the bottom-k MinHash sketch of a shingle set."""
+    return frozenset(heapq.nsmallest(SKETCH, shingle_set))
 
 
-def estimated_similarity(left: tuple[int, ...], right: tuple[int, ...]) -> float:
-    """Return the estimated Jaccard similarity of two signatures."""
+def estimated_similarity(left: frozenset[int], right: frozenset[int]) -> float:
+    """Return the estimated Jaccard similarity of two sketches."""
     if not left or not right:
         return 0.0
-    return sum(x == y for x, y in zip(left, right, strict=True)) / len(left)
+    k = min(SKETCH, len(left | right))
+    union_bottom = heapq.nsmallest(k, left | right)
+    return sum(1 for value in union_bottom if value in left and value in right) / k
 
 
 @dataclass
 class FingerprintIndex:
-    """Signatures of published stories with LSH buckets for finding near duplicates quickly."""
+    """Sketches of published stories, with an inverted index for finding near duplicates."""
 
-    signatures: dict[Hashable, tuple[int, ...]] = field(default_factory=dict)
-    buckets: dict[tuple[int, tuple[int, ...]], list[Hashable]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    sketches: dict[Hashable, frozenset[int]] = field(default_factory=dict)
+    postings: dict[int, list[Hashable]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, key: Hashable, text: str) -> tuple[int, ...]:
-        """Fingerprint `text` under `key` and return its signature."""
-        signature = minhash(shingles(text))
-        if not signature:
-            return signature
-        self.signatures[key] = signature
-        for band in _bands(signature):
-            self.buckets[band].append(key)
+    def add(self, key: Hashable, text: str) -> frozenset[int]:
+        """Fingerprint `text` under `key` and return its sketch."""
+        signature = sketch(shingles(text))
+        if signature:
+            self.sketches[key] = signature
+            for value in signature:
+                self.postings[value].append(key)
         return signature
 
     def similar(
         self, text: str, *, exclude: Hashable = None, minimum: float = 0.5
     ) -> list[tuple[Hashable, float]]:
         """Return keys of indexed stories resembling `text`, most similar first."""
-        signature = minhash(shingles(text))
+        signature = sketch(shingles(text))
         if not signature:
             return []
-        candidates = {key for band in _bands(signature) for key in self.buckets.get(band, ())}
-        candidates.discard(exclude)
+        shared = Counter(key for value in signature for key in self.postings.get(value, ()))
+        shared.pop(exclude, None)
+        needed = min(MIN_SHARED, len(signature))
         scored = [
-            (key, estimated_similarity(signature, self.signatures[key])) for key in candidates
+            (key, estimated_similarity(signature, self.sketches[key]))
+            for key, count in shared.items()
+            if count >= needed
         ]
         return sorted(
-            ((key, score) for key, score in scored if score >= minimum),
-            key=lambda item: -item[1],
+            ((key, score) for key, score in scored if score >= minimum), key=lambda item: -item[1]
         )
-
-
-def _bands(signature: tuple[int, ...]) -> list[tuple[int, tuple[int, ...]]]:
-    rows = len(signature) // BANDS
-    return [(band, signature[band * rows : (band + 1) * rows]) for band in range(BANDS)]

@@ -4,8 +4,8 @@ Three readings, from most to least certain:
 - a weekday with a date ("Tuesday, December 6") that falls on another weekday that year;
 - a weekday said to be today ("today, Tuesday") that is not the publication day;
 - "on Tuesday" with no "next"/"last"/"this" read as the most recent such day (or the coming one when
-  the sentence speaks of the future), flagged when that lies more than `max_days_back` days before
-  publication: a Monday story's "on Tuesday" would be six days old, which a news story would not say.
+  the sentence speaks of the future), flagged when that lies more than `max_days_back` working days
+  before publication: a Monday story's "on Tuesday" would be a week old, which news would not say.
 """
 
 from __future__ import annotations
@@ -42,17 +42,22 @@ MONTHS = {
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = "|".join(DAYS)
 WITH_DATE = re.compile(
-    rf"\b({_DAY}),?\s+(?:({_MONTH})\.?\s+(\d{{1,2}})|(\d{{1,2}})\s+({_MONTH}))\b(?:,?\s+(\d{{4}}))?",
+    rf"\b({_DAY}),?\s+(?:the\s+)?(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"\s+(?:of\s+)?({_MONTH}))\b(?:,?\s+(\d{{4}}))?",
     re.I,
 )
 TODAY = re.compile(
     rf"\b(?:today|tonight|this (?:morning|afternoon|evening)),?\s+\(?({_DAY})\b", re.I
 )
 ON_DAY = re.compile(
-    rf"\b(?:(next|last|this|coming|past|previous|following|every|each|until|till|by|since)\s+)?"
-    rf"(?:on\s+)?({_DAY})(s)?\b",
+    rf"\b(?:(next|last|this|coming|past|previous|following|every|each|until|till|by|since|before|"
+    rf"after|easter|ash|palm|good|holy|super|black|cyber|giving|maundy|shrove|bloody)\s+)?"
+    rf"(?:on\s+)?({_DAY})(s|'s|’s)?\b",
     re.I,
 )
+DAY_NAME = re.compile(rf"\b(?:{_DAY})\b", re.I)
+LIST = re.compile(rf"\b(?:{_DAY}),?\s+(?:and|or|through|to|until|till|-|–)\s+(?:{_DAY})\b", re.I)
+QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 FUTURE = re.compile(
     r"\b(?:will|would|to be|is due|are due|due to|expected|scheduled|set to|plans?|planned|"
     r"planning|intends?|going to|upcoming|is to|are to|could|may|might|shall)\b",
@@ -111,16 +116,23 @@ def _sentence_problem(sentence: str, day: dt.date, max_back: int) -> str | None:
                 f"{DAYS[day.weekday()]} {day:%d %B %Y}."
             )
     future = bool(FUTURE.search(sentence))
+    # Quoted words were dated by the speaker or another outlet, not by this story.
+    quoted = [m.span() for m in QUOTED.finditer(sentence)]
     for match in ON_DAY.finditer(sentence):
-        if match.group(1) or match.group(3):  # "next Tuesday", "on Tuesdays": no single day
+        # "next Tuesday", "on Tuesdays" and "Sunday's race" name no single day in the past.
+        if match.group(1) or match.group(3):
             continue
-        if any(start <= match.start() < end for start, end in dated_spans):
+        if any(start <= match.start(2) < end for start, end in dated_spans + quoted):
             continue
+        if len(DAY_NAME.findall(sentence)) > 1 and LIST.search(sentence):
+            continue  # "Tuesday through Thursday", "on Monday and Tuesday": ranges and lists
         named = DAYS.index(match.group(2).capitalize())
         if future:
             continue  # any weekday in the coming week is possible
         back = (day.weekday() - named) % 7
-        if back > max_back:
+        # Count working days, so Friday's news in a Monday story is one day old, not three.
+        working = sum(1 for n in range(back) if (day - dt.timedelta(days=n)).weekday() < 5)
+        if working > max_back:
             return (
                 f"“{match.group(0)}” would be {DAYS[named]} {day - dt.timedelta(days=back):%d %B}, "
                 f"{back} days before the story's date ({DAYS[day.weekday()]} {day:%d %B %Y}): check "

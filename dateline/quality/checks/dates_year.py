@@ -12,15 +12,17 @@ from dateline.quality.checks.base import WARNING, Check, register
 from dateline.quality.subjects import BODY, STANDFIRST
 from dateline.quality.text import sentences
 
-YEAR = re.compile(r"(?<![\w$£€.,/-])(19\d\d|20\d\d|21\d\d)(?![\w%/-]|\.\d|,\d)")
+# A year, not followed by a capitalised name ("the 2028 Summer Olympics", "2026 World Cup").
+YEAR = re.compile(r"(?<![\w$£€.,/-])(19\d\d|20\d\d|21\d\d)(?![\w%/-]|\.\d|,\d|\s+[A-Z])")
 FUTURE = re.compile(
     r"\b(?:will|won't|would|could|should|shall|may|might|must|plans?|planned|planning|expects?|"
-    r"expected|expecting|forecasts?|forecast|projects?|projected|projections?|targets?|targeted|"
+    r"expected|expecting|forecast\w*|projects?|projected|projections?|targets?|targeted|"
     r"aims?|aimed|goals?|by|until|till|through|thru|before|due|scheduled|schedule|set to|next|"
     r"future|deadline|budget|fiscal|fy|estimates?|estimated|predicts?|predicted|outlook|season|"
     r"intends?|proposed|proposes?|proposal|going to|upcoming|coming|ahead|beyond|starting|"
     r"matur\w*|notes?|bonds?|debentures?|elections?|hopes?|hoped|vision|agenda|strategy|"
-    r"pledge\w*|commit\w*|promis\w*|extend\w*|expir\w*|through|onwards?)\b",
+    r"pledge\w*|commit\w*|promis\w*|extend\w*|expir\w*|effective|onwards?|between|"
+    r"reverts?|phas\w*|begin\w*|takes? effect|sunset\w*)\b",
     re.I,
 )
 
@@ -38,7 +40,12 @@ class YearAfterPublication(Check):
         year_published = subject.published_at.astimezone(context.zone).year
         for part in subject.texts(BODY, STANDFIRST):
             for sentence in sentences(part.text):
-                later = [int(y) for y in YEAR.findall(sentence) if int(y) > year_published]
+                later = [
+                    int(m.group(1))
+                    for m in YEAR.finditer(sentence)
+                    if int(m.group(1)) > year_published
+                    and not _is_name_or_number(sentence, m.start())
+                ]
                 if later and not FUTURE.search(sentence):
                     yield self.finding(
                         subject,
@@ -48,3 +55,14 @@ class YearAfterPublication(Check):
                         excerpt=sentence,
                     )
                     return
+
+
+_BEFORE = re.compile(r"(?:[A-Z][\w.]*,?|H\.R\.|S\.|No\.|Act,)\s+$")
+
+
+def _is_name_or_number(sentence: str, start: int) -> bool:
+    """Return whether the year at `start` ends a name ("World Cup 2026", "Act, 2026") or is a bill
+    number the sentence splitter cut from its "H.R." (a sentence that starts with the number)."""
+    if not sentence[:start].strip():
+        return True
+    return bool(_BEFORE.search(sentence[:start]))

@@ -7,9 +7,9 @@ import re
 from dateline.quality.checks.base import ERROR, Check, register
 
 PATTERNS = [
-    # Newsroom "to come" marks: capital TK alone, or repeated (TKTK); not inside words or names
-    # joined by hyphens.
-    ("“TK” (to come) mark", re.compile(r"(?<![\w&.-])(?:TK){1,4}(?![\w&-])")),
+    # Newsroom "to come" marks: capital TK alone, or repeated (TKTK); not inside words, and not the
+    # first word of a name such as "TK Maxx" or "TK Mold & Engineering".
+    ("“TK” (to come) mark", re.compile(r"(?<![\w&.-])(?:TK){1,4}(?![\w&-])(?!\s+[A-Z][a-z])")),
     (
         "bracketed instruction",
         re.compile(

@@ -25,9 +25,9 @@ GENERIC = {
 }  # fmt: skip
 # Forms a subject's text uses that its name does not begin with.
 ALIASES = {
-    "uk": ["britain", "british", "united kingdom", "england", "scotland", "wales"],
+    "uk": ["britain", "british", "united kingdom", "england", "scotland", "wales", "london"],
     "britain": ["british", "uk", "u.k."],
-    "usa": ["united states", "american", "us", "u.s."],
+    "usa": ["united states", "american", "americans", "u.s.", "washington", "new york"],
     "america": ["american", "united states", "u.s."],
     "france": ["french"],
     "netherlands": ["dutch"],
