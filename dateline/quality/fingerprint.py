@@ -20,6 +20,11 @@ SHINGLE = 5
 SKETCH = 64
 # Candidates must share this many sketch values before their similarity is estimated.
 MIN_SHARED = 8
+# At most this many candidates (those sharing most values) have their similarity estimated.
+MAX_ESTIMATED = 20
+# A sketch value found in more stories than this is boilerplate ("Fact sheet: President ..."),
+# useless for telling stories apart, and is not looked up.
+MAX_POSTING = 200
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[int]:
@@ -72,12 +77,17 @@ class FingerprintIndex:
         signature = sketch(shingles(text))
         if not signature:
             return []
-        shared = Counter(key for value in signature for key in self.postings.get(value, ()))
+        shared = Counter(
+            key
+            for value in signature
+            if len(posting := self.postings.get(value, ())) <= MAX_POSTING
+            for key in posting
+        )
         shared.pop(exclude, None)
         needed = min(MIN_SHARED, len(signature))
         scored = [
             (key, estimated_similarity(signature, self.sketches[key]))
-            for key, count in shared.items()
+            for key, count in shared.most_common(MAX_ESTIMATED)
             if count >= needed
         ]
         return sorted(

@@ -46,6 +46,11 @@ def block_publishing_on_errors(request, page):
             "the override is recorded in the page history.",
         )
         return None
+    if page.live and page.live_revision_id is None:
+        # Wagtail's create view adds a new page with `live` at its default (True) before this hook
+        # runs; a page that was never published must stay a draft.
+        type(page).objects.filter(pk=page.pk).update(live=False)
+        page.live = False
     listed = "; ".join(f"{error.code}: {error.message}" for error in errors[:5])
     messages.error(
         request,

@@ -20,7 +20,7 @@ FUTURE = re.compile(
     r"aims?|aimed|goals?|by|until|till|through|thru|before|due|scheduled|schedule|set to|next|"
     r"future|deadline|budget|fiscal|fy|estimates?|estimated|predicts?|predicted|outlook|season|"
     r"intends?|proposed|proposes?|proposal|going to|upcoming|coming|ahead|beyond|starting|"
-    r"matur\w*|notes?|bonds?|debentures?|elections?|hopes?|hoped|vision|agenda|strategy|"
+    r"matur\w*|notes?|bonds?|debentures?|hopes?|hoped|vision|agenda|strategy|"
     r"pledge\w*|commit\w*|promis\w*|extend\w*|expir\w*|effective|onwards?|between|"
     r"reverts?|phas\w*|begin\w*|takes? effect|sunset\w*)\b",
     re.I,
@@ -57,12 +57,18 @@ class YearAfterPublication(Check):
                     return
 
 
+_MONTH_BEFORE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+$"
+)
 _BEFORE = re.compile(r"(?:[A-Z][\w.]*,?|H\.R\.|S\.|No\.|Act,)\s+$")
 
 
 def _is_name_or_number(sentence: str, start: int) -> bool:
     """Return whether the year at `start` ends a name ("World Cup 2026", "Act, 2026") or is a bill
     number the sentence splitter cut from its "H.R." (a sentence that starts with the number)."""
-    if not sentence[:start].strip():
+    before = sentence[:start]
+    if not before.strip():
         return True
-    return bool(_BEFORE.search(sentence[:start]))
+    if _MONTH_BEFORE.search(before):
+        return False  # "March 2024", "9 December, 2024": a date, not a name
+    return bool(_BEFORE.search(before))
