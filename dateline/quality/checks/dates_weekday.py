@@ -55,6 +55,7 @@ ON_DAY = re.compile(
     rf"(?:on\s+)?({_DAY})(s|'s|’s)?\b",
     re.I,
 )
+TIME_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)\b", re.I)
 DAY_NAME = re.compile(rf"\b(?:{_DAY})\b", re.I)
 LIST = re.compile(rf"\b(?:{_DAY}),?\s+(?:and|or|through|to|until|till|-|–)\s+(?:{_DAY})\b", re.I)
 QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
@@ -127,6 +128,16 @@ def _sentence_problem(sentence: str, day: dt.date, max_back: int) -> str | None:
         if len(DAY_NAME.findall(sentence)) > 1 and LIST.search(sentence):
             continue  # "Tuesday through Thursday", "on Monday and Tuesday": ranges and lists
         named = DAYS.index(match.group(2).capitalize())
+        after = sentence[match.end() :]
+        # "on Tuesday", "Tuesday morning", "told reporters Tuesday." name a day; "Saturday opening"
+        # (a weekday used as an adjective) does not.
+        if not (
+            match.group(0).lower().startswith("on ")
+            or TIME_OF_DAY.match(after)
+            or not after.strip()
+            or after.lstrip()[:1] in {".", ",", ";", ":", ")", "—", "–"}
+        ):
+            continue
         if future:
             continue  # any weekday in the coming week is possible
         back = (day.weekday() - named) % 7
