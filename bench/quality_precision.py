@@ -53,6 +53,7 @@ _MD_MARK = re.compile(r"(\*\*|__|\*|`)")
 def _markdown_text(markdown: str) -> str:
     """Return Markdown as plain paragraphs: link text kept, emphasis and list marks dropped."""
     text = re.sub(r"<[^>]+>", " ", _MD_LINK.sub(r"\1", markdown))
+    text = re.sub(r"\\([\[\]()*_#.\\-])", r"\1", text)  # Markdown escapes such as \[LINK\]
     text = _MD_MARK.sub("", text)
     lines = []
     for line in text.splitlines():
@@ -60,6 +61,16 @@ def _markdown_text(markdown: str) -> str:
         stripped = re.sub(r"^(#+|[-*+]|\d+\.)\s+", "", stripped)
         lines.append(stripped if stripped not in {"\\", "&nbsp;"} else "")
     return "\n".join(lines)
+
+
+def _yaml_scalar(value: str) -> str:
+    """Undo the quoting of a YAML scalar as the corpus writes it (escapes, folded lines)."""
+    value = value.strip()
+    if value[:1] in {"'", '"'}:
+        value = value[1:-1]
+    value = value.replace("\\ ", "").replace("\\_", " ")
+    value = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), value)
+    return " ".join(value.split())
 
 
 def whitehouse(root: Path, limit: int | None) -> list[Subject]:
@@ -80,9 +91,7 @@ def whitehouse(root: Path, limit: int | None) -> list[Subject]:
             key, _, value = line.partition(":")
             key = key.strip()
             meta[key] = value.strip()
-        meta = {
-            k: v.strip("'\"").replace("\\u2019", "’").replace("\\\\", "") for k, v in meta.items()
-        }
+        meta = {key: _yaml_scalar(value) for key, value in meta.items()}
         published = meta.get("published_time") or meta.get("date")
         try:
             when = dt.datetime.fromisoformat(published)

@@ -24,7 +24,7 @@ MIN_SHARED = 8
 MAX_ESTIMATED = 20
 # A sketch value found in more stories than this is boilerplate ("Fact sheet: President ..."),
 # useless for telling stories apart, and is not looked up.
-MAX_POSTING = 200
+MAX_POSTING = 50
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[int]:

@@ -10,11 +10,12 @@ PATTERNS = [
     # Newsroom "to come" marks: capital TK alone, or repeated (TKTK); not inside words, and not the
     # first word of a name such as "TK Maxx" or "TK Mold & Engineering".
     ("“TK” (to come) mark", re.compile(r"(?<![\w&.-])(?:TK){1,4}(?![\w&-])(?!\s+[A-Z][a-z])")),
+    # "[INSERT QUOTE]", "[LINK: ]", "[TK]"; not citations such as "[Quote, 1/26/24]".
     (
         "bracketed instruction",
         re.compile(
             r"\[\s*(?:insert|add|tbd|tbc|tk|to come|fill(?:\s+in)?|fix|check|link|name|quote|photo"
-            r"|headline|caption|xx+)\b[^\]]{0,80}\]",
+            r"|headline|caption|xx+)\b(?:[\s:]+[^\],]{0,80})?\]",
             re.I,
         ),
     ),
