@@ -55,6 +55,7 @@ ON_DAY = re.compile(
     rf"(?:on\s+)?({_DAY})(s|'s|’s)?\b",
     re.I,
 )
+NAME_BEFORE = re.compile(r"(?<![.!?:;]\s)(?<!^)\b(?!On\b)[A-Z][a-z]+\s+$")
 TIME_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)\b", re.I)
 DAY_NAME = re.compile(rf"\b(?:{_DAY})\b", re.I)
 LIST = re.compile(rf"\b(?:{_DAY}),?\s+(?:and|or|through|to|until|till|-|–)\s+(?:{_DAY})\b", re.I)
@@ -128,6 +129,8 @@ def _sentence_problem(sentence: str, day: dt.date, max_back: int) -> str | None:
         if len(DAY_NAME.findall(sentence)) > 1 and LIST.search(sentence):
             continue  # "Tuesday through Thursday", "on Monday and Tuesday": ranges and lists
         named = DAYS.index(match.group(2).capitalize())
+        if NAME_BEFORE.search(sentence[: match.start()]):
+            continue  # "Big Sunday", "Bloody Sunday": part of a name
         after = sentence[match.end() :]
         # "on Tuesday", "Tuesday morning", "told reporters Tuesday." name a day; "Saturday opening"
         # (a weekday used as an adjective) does not.

@@ -194,7 +194,8 @@ class WeekdayTests(SimpleTestCase):
         body = (
             "The talks ended on Thursday.\n\nThey will meet again on Tuesday.\n\n"
             "Next Tuesday the council votes.\n\nLast Tuesday it rained.\n\n"
-            "Shops open Tuesdays. They met on Tuesday, December 6."
+            "Shops open Tuesdays. They met on Tuesday, December 6.\n\n"
+            "She chairs Big Sunday, a charity. The library extended Saturday opening."
         )
         self.assertEqual(codes("date-weekday-mismatch", article(body, published_at=FRIDAY)), [])
 
