@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "dateline.search",
     "dateline.importers",
     "dateline.distribution",
+    "dateline.quality",
     "dateline.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",

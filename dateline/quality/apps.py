@@ -1,0 +1,19 @@
+"""Editorial quality checks: filler text, wrong dates, duplicate stories, sections, completeness."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "dateline.quality"
+    label = "quality"
+    verbose_name = "Editorial quality"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Importing the checks package registers every check module.
+        from dateline.quality import checks  # noqa: F401
+        from dateline.quality.panels import quality_panel_install
+
+        quality_panel_install()
