@@ -118,7 +118,8 @@ def row_tags(row: dict) -> list[str]:
 
 def main(path: str) -> None:
     """Load the JSON lines at `path` into sections named after their categories."""
-    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+    with open(path, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
     home = services.site_ensure()
     authors = [
         services.author_ensure(slug=f"bench-reporter-{n}", name=f"Bench Reporter {n}")

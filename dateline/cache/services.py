@@ -36,7 +36,7 @@ def cache_purge(*, tags: Iterable[str]) -> PurgeResult:
         return PurgeResult((), (), 0)
     cache = store.store()
     cache.set_many({store.tag_key(tag): store.new_token() for tag in wanted}, timeout=None)
-    cache.set(store.SEQ_KEY, store.new_token(), timeout=None)
+    store.seq_move()
     store.memo.clear()
     urls, files = publishing.index_pop(list(wanted))
     removed = publishing.files_remove(files)

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 
 from dateline.core import dates
 
@@ -46,19 +49,61 @@ class Entry:
     last_modified: float  # epoch seconds
 
 
+class _Conf:
+    """The settings a hit reads, looked up once per process (Django's settings object is slow)."""
+
+    def __init__(self) -> None:
+        self.alias = "pages" if "pages" in settings.CACHES else "default"
+        self.enabled = bool(getattr(settings, "DATELINE_PAGE_CACHE", False))
+        self.keep = frozenset(settings.DATELINE_PAGE_CACHE_QUERY_PARAMS)
+        self.ignored = frozenset(settings.DATELINE_PAGE_CACHE_IGNORED_PARAMS)
+        self.skip = tuple(settings.DATELINE_PAGE_CACHE_SKIP_PREFIXES)
+        self.session_marker = f"{settings.SESSION_COOKIE_NAME}="
+        self.timeout = settings.DATELINE_PAGE_CACHE_TIMEOUT
+        self.s_maxage = settings.DATELINE_PAGE_CACHE_S_MAXAGE
+        self.swr = settings.DATELINE_PAGE_CACHE_SWR
+        backend = settings.CACHES[self.alias]
+        # With the file cache (one machine), the purge token is a file whose identity is checked
+        # with one stat() per hit; with Redis it is a key, shared by every machine.
+        self.seq_file = (
+            Path(backend["LOCATION"]) / "dateline-purge-token"
+            if backend["BACKEND"].endswith("FileBasedCache")
+            else None
+        )
+
+
+_conf: _Conf | None = None
+
+
+def conf() -> _Conf:
+    """Return the page cache's settings, read once per process."""
+    global _conf
+    if _conf is None:
+        _conf = _Conf()
+    return _conf
+
+
+def _settings_changed(**kwargs) -> None:
+    global _conf
+    _conf = None
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="dateline-page-cache-conf")
+
+
 def store_alias() -> str:
     """Return the cache alias holding pages: `pages` when configured, else `default`."""
-    return "pages" if "pages" in settings.CACHES else "default"
+    return conf().alias
 
 
 def store():
     """Return the Django cache that holds pages and tag versions."""
-    return caches[store_alias()]
+    return caches[conf().alias]
 
 
 def enabled() -> bool:
     """Return whether the page cache is switched on (`DATELINE_PAGE_CACHE`)."""
-    return bool(getattr(settings, "DATELINE_PAGE_CACHE", False))
+    return conf().enabled
 
 
 def now_epoch() -> float:
@@ -85,8 +130,8 @@ def normalised_query(query_string: str) -> str | None:
     """
     if not query_string:
         return ""
-    keep = settings.DATELINE_PAGE_CACHE_QUERY_PARAMS
-    ignored = settings.DATELINE_PAGE_CACHE_IGNORED_PARAMS
+    keep = conf().keep
+    ignored = conf().ignored
     kept = []
     for name, value in parse_qsl(query_string, keep_blank_values=True):
         if name in keep:
@@ -114,22 +159,43 @@ def raw_host(meta) -> str:
 
 def path_cacheable(path: str) -> bool:
     """Return whether a path may be served from the cache (never the admin, search or files)."""
-    return not path.startswith(tuple(settings.DATELINE_PAGE_CACHE_SKIP_PREFIXES))
+    return not path.startswith(conf().skip)
 
 
 def has_session_cookie(cookie_header: str) -> bool:
     """Return whether the Cookie header carries a session: such requests always bypass the cache."""
-    return f"{settings.SESSION_COOKIE_NAME}=" in cookie_header
+    return conf().session_marker in cookie_header
 
 
 def current_seq() -> str:
     """Return the global purge token, creating it when missing (first run, or the cache was flushed)."""
+    seq_file = conf().seq_file
+    if seq_file is not None:
+        try:
+            found = os.stat(seq_file)
+        except FileNotFoundError:
+            seq_move()
+            found = os.stat(seq_file)
+        return f"{found.st_ino}:{found.st_mtime_ns}:{found.st_size}"
     cache = store()
     seq = cache.get(SEQ_KEY)
     if seq is None:
         cache.add(SEQ_KEY, new_token(), timeout=None)
         seq = cache.get(SEQ_KEY)
     return seq
+
+
+def seq_move() -> None:
+    """Move the global purge token on, so every process re-checks the pages it remembers."""
+    seq_file = conf().seq_file
+    if seq_file is None:
+        store().set(SEQ_KEY, new_token(), timeout=None)
+        return
+    seq_file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = seq_file.with_name(f".{seq_file.name}.{new_token()}")
+    temporary.write_text(new_token())
+    # A new file (new inode) replaces the old one atomically: readers see one or the other.
+    os.replace(temporary, seq_file)
 
 
 class _Memo:
@@ -218,7 +284,7 @@ def entry_save(*, key: str, entry: Entry, seq_at_start: str) -> bool:
     """
     if current_seq() != seq_at_start:
         return False
-    timeout = max(1, min(int(entry.expires_at - now_epoch()), settings.DATELINE_PAGE_CACHE_TIMEOUT))
+    timeout = max(1, min(int(entry.expires_at - now_epoch()), conf().timeout))
     store().set(key, entry, timeout=timeout)
     return True
 
@@ -235,8 +301,8 @@ def cache_control(entry: Entry, *, now: float) -> str:
     so no cache anywhere can serve yesterday's On this day entry.
     """
     remaining = max(0, int(entry.expires_at - now))
-    s_maxage = min(settings.DATELINE_PAGE_CACHE_S_MAXAGE, remaining)
-    stale = max(0, min(settings.DATELINE_PAGE_CACHE_SWR, remaining - s_maxage))
+    s_maxage = min(conf().s_maxage, remaining)
+    stale = max(0, min(conf().swr, remaining - s_maxage))
     return f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale}"
 
 
@@ -254,15 +320,31 @@ def not_modified(entry: Entry, *, if_none_match: str, if_modified_since: str) ->
     return False
 
 
-def response_headers(entry: Entry, *, now: float, hit: bool) -> list[tuple[str, str]]:
-    """Return the headers to send with `entry`: stored ones plus validators and cache policy."""
-    headers = list(entry.headers)
-    headers += [
+_prepared: dict[int, tuple[Entry, list[tuple[str, str]]]] = {}
+
+
+def _fixed_headers(entry: Entry) -> list[tuple[str, str]]:
+    """Return the headers of `entry` that do not change while it is valid (built once per entry)."""
+    found = _prepared.get(id(entry))
+    if found is not None and found[0] is entry:
+        return found[1]
+    headers = [
+        *entry.headers,
         ("ETag", entry.etag),
         ("Last-Modified", http_date(entry.last_modified)),
-        ("Cache-Control", cache_control(entry, now=now)),
         ("Cache-Tag", ",".join(entry.tags)),
         ("Surrogate-Key", " ".join(entry.tags)),
+    ]
+    if len(_prepared) > _MEMO_SIZE:
+        _prepared.clear()
+    _prepared[id(entry)] = (entry, headers)
+    return headers
+
+
+def response_headers(entry: Entry, *, now: float, hit: bool) -> list[tuple[str, str]]:
+    """Return the headers to send with `entry`: stored ones plus validators and cache policy."""
+    return [
+        *_fixed_headers(entry),
+        ("Cache-Control", cache_control(entry, now=now)),
         ("X-Dateline-Cache", "hit" if hit else "miss"),
     ]
-    return headers
