@@ -13,8 +13,9 @@
 #   3. servers: `dateline serve` with the page cache and static publishing, the nginx front from
 #      `dateline cache nginx`, a second `dateline serve` with the cache off (uncached renders), and
 #      nginx serving the reference article's HTML, saved from Dateline, as a static file;
-#   4. measure.sh over: static, cached (serve alone), front (nginx + static publishing), uncached,
-#      WordPress single post, bare Wagtail page; then bench/publish_visible.py;
+#   4. measure.sh over: static, cached (serve alone), front (nginx + static publishing), uncached
+#      (and uncached without the interim On this day block), WordPress single post, bare Wagtail
+#      page; then bench/publish_visible.py;
 #   5. stop everything it started, by recorded pid.
 # Variables: RUN (state folder, default /tmp/dateline-bench), N_ARTICLES (10000), WAGTAIL_ARTICLES
 # (2000), DURATION (10 s), ROUNDS (3), SKIP_WORDPRESS=1, SKIP_WAGTAIL=1, PUBLISH_ROUNDS (20).
@@ -25,6 +26,7 @@ SHARED_PEERS=${SHARED_PEERS:-$REPO/../../shared/tools/peers}
 [[ -d $SHARED_PEERS ]] || SHARED_PEERS=/work/shared/tools/peers
 export WP_PORT=${WP_PORT:-8152} STATIC_PORT=${STATIC_PORT:-8153} WAGTAIL_PORT=${WAGTAIL_PORT:-8154}
 APP_PORT=${APP_PORT:-8155} FRONT_PORT=${FRONT_PORT:-8156} UNCACHED_PORT=${UNCACHED_PORT:-8157}
+NOALMANAC_PORT=${NOALMANAC_PORT:-8158}
 N_ARTICLES=${N_ARTICLES:-10000} WAGTAIL_ARTICLES=${WAGTAIL_ARTICLES:-2000}
 export DURATION=${DURATION:-10} ROUNDS=${ROUNDS:-3}
 ARTICLE=/china-news/china-reaffirms-strategic-cooperation-with-russia-amid-global-shifts/
@@ -38,7 +40,9 @@ source "$PEERS/common.sh"   # log, start_bg, stop_one, wait_http, apt_install; s
 apt_install nginx wrk curl
 
 cleanup() {
-  for name in dl-front dl-static dl-uncached dl-app wp-nginx wp-php-fpm gunicorn; do stop_one "$name"; done
+  for name in dl-front dl-static dl-uncached dl-noalmanac dl-app wp-nginx wp-php-fpm gunicorn; do
+    stop_one "$name"
+  done
 }
 trap cleanup EXIT
 
@@ -66,11 +70,18 @@ python3 "$PEERS/articles.py" "$N_ARTICLES" >"$RUN/dateline-articles.jsonl"
 "$DL" cache purge --all >/dev/null
 
 # --- 3. servers
-for port in "$APP_PORT" "$FRONT_PORT" "$UNCACHED_PORT" "$STATIC_PORT"; do port_free "$port"; done
+for port in "$APP_PORT" "$FRONT_PORT" "$UNCACHED_PORT" "$NOALMANAC_PORT" "$STATIC_PORT"; do
+  port_free "$port"
+done
 start_bg dl-app "$DL" serve --host 127.0.0.1 --port "$APP_PORT"
 DATELINE_PAGE_CACHE=0 start_bg dl-uncached "$DL" serve --host 127.0.0.1 --port "$UNCACHED_PORT"
 wait_http "http://127.0.0.1:$APP_PORT$ARTICLE" 60
+# The interim On this day rule (almanac app) scans the archive for the month and day; measured
+# once more with that block switched off, to show what the rest of the page costs.
+DATELINE_PAGE_CACHE=0 DATELINE_DISABLED_FEATURES=almanac \
+  start_bg dl-noalmanac "$DL" serve --host 127.0.0.1 --port "$NOALMANAC_PORT"
 wait_http "http://127.0.0.1:$UNCACHED_PORT$ARTICLE" 60
+wait_http "http://127.0.0.1:$NOALMANAC_PORT$ARTICLE" 60
 
 ZONE=$("$REPO/.venv/bin/python" -c 'import django; django.setup()
 from dateline.core.selectors import site_settings_for; print(site_settings_for().time_zone)')
@@ -110,7 +121,8 @@ from dateline.newsroom.models import ArticlePage; print(ArticlePage.objects.live
 targets=("static=http://127.0.0.1:$STATIC_PORT/"
          "dl-cached=http://127.0.0.1:$APP_PORT$ARTICLE"
          "dl-front=http://127.0.0.1:$FRONT_PORT$ARTICLE"
-         "dl-uncached=http://127.0.0.1:$UNCACHED_PORT$ARTICLE")
+         "dl-uncached=http://127.0.0.1:$UNCACHED_PORT$ARTICLE"
+         "dl-unc-no-otd=http://127.0.0.1:$NOALMANAC_PORT$ARTICLE")
 [[ ${SKIP_WORDPRESS:-0} == 1 ]] || targets+=("wp-post=$(cat "$PEERS/run/wp-post-url")")
 [[ ${SKIP_WAGTAIL:-0} == 1 ]] || targets+=("wagtail-page=$(cat "$PEERS/run/wagtail-page-url")")
 "$PEERS/measure.sh" "${targets[@]}"
