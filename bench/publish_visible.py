@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from itertools import repeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings.dev")
 
@@ -86,7 +87,7 @@ def main() -> None:
         publish_times.append(time.perf_counter() - started)
         # One reader per page, polling in parallel, as real readers would.
         with ThreadPoolExecutor(max_workers=len(urls)) as pool:
-            seen = list(pool.map(lambda url: wait_for(url, title, started), urls))
+            seen = list(pool.map(wait_for, urls, repeat(title), repeat(started)))
         done = max(seen)
         delays.append(done)
         after.append(done - publish_times[-1])
