@@ -21,7 +21,7 @@
 # (2000), DURATION (10 s), ROUNDS (3), SKIP_WORDPRESS=1, SKIP_WAGTAIL=1, PUBLISH_ROUNDS (20).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
-RUN=${RUN:-/tmp/dateline-bench}
+BENCH=${RUN:-/tmp/dateline-bench}   # the peers' common.sh reuses the name RUN for its own folder
 SHARED_PEERS=${SHARED_PEERS:-$REPO/../../shared/tools/peers}
 [[ -d $SHARED_PEERS ]] || SHARED_PEERS=/work/shared/tools/peers
 export WP_PORT=${WP_PORT:-8152} STATIC_PORT=${STATIC_PORT:-8153} WAGTAIL_PORT=${WAGTAIL_PORT:-8154}
@@ -31,11 +31,11 @@ N_ARTICLES=${N_ARTICLES:-10000} WAGTAIL_ARTICLES=${WAGTAIL_ARTICLES:-2000}
 export DURATION=${DURATION:-10} ROUNDS=${ROUNDS:-3}
 ARTICLE=/china-news/china-reaffirms-strategic-cooperation-with-russia-amid-global-shifts/
 
-mkdir -p "$RUN"
-if [[ ! -f $RUN/peers/common.sh ]]; then
-  mkdir -p "$RUN/peers" && cp -r "$SHARED_PEERS/." "$RUN/peers/" && chmod -R u+w "$RUN/peers"
+mkdir -p "$BENCH"
+if [[ ! -f $BENCH/peers/common.sh ]]; then
+  mkdir -p "$BENCH/peers" && cp -r "$SHARED_PEERS/." "$BENCH/peers/" && chmod -R u+w "$BENCH/peers"
 fi
-PEERS="$RUN/peers"
+PEERS="$BENCH/peers"
 source "$PEERS/common.sh"   # log, start_bg, stop_one, wait_http, apt_install; state in $PEERS/run
 apt_install nginx wrk curl
 
@@ -55,17 +55,17 @@ if [[ ${SKIP_WAGTAIL:-0} != 1 ]]; then
 fi
 
 # --- 2. the Dateline site (production settings, SQLite in the data folder)
-export DATELINE_DATA_DIR="$RUN/dateline" DJANGO_SETTINGS_MODULE=dateline.settings.production
+export DATELINE_DATA_DIR="$BENCH/dateline" DJANGO_SETTINGS_MODULE=dateline.settings.production
 export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
-export DATELINE_STATIC_PAGES_DIR="$RUN/dateline/published"
+export DATELINE_STATIC_PAGES_DIR="$BENCH/dateline/published"
 mkdir -p "$DATELINE_DATA_DIR"
-[[ -f $RUN/secret_key ]] || python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$RUN/secret_key"
-export SECRET_KEY; SECRET_KEY=$(cat "$RUN/secret_key")
+[[ -f $BENCH/secret_key ]] || python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$BENCH/secret_key"
+export SECRET_KEY; SECRET_KEY=$(cat "$BENCH/secret_key")
 DL="$REPO/.venv/bin/dateline"
 "$DL" migrate --verbosity 0
 "$DL" demo_load
-python3 "$PEERS/articles.py" "$N_ARTICLES" >"$RUN/dateline-articles.jsonl"
-"$REPO/.venv/bin/python" "$REPO/bench/seed_archive.py" "$RUN/dateline-articles.jsonl"
+python3 "$PEERS/articles.py" "$N_ARTICLES" >"$BENCH/dateline-articles.jsonl"
+"$REPO/.venv/bin/python" "$REPO/bench/seed_archive.py" "$BENCH/dateline-articles.jsonl"
 "$DL" collectstatic --noinput --verbosity 0
 "$DL" cache purge --all >/dev/null
 
@@ -86,24 +86,24 @@ wait_http "http://127.0.0.1:$NOALMANAC_PORT$ARTICLE" 60
 ZONE=$("$REPO/.venv/bin/python" -c 'import django; django.setup()
 from dateline.core.selectors import site_settings_for; print(site_settings_for().time_zone)')
 {
-  echo "user root; worker_processes auto; daemon off; pid $RUN/front.nginx-pid; error_log stderr;"
+  echo "user root; worker_processes auto; daemon off; pid $BENCH/front.nginx-pid; error_log stderr;"
   echo "events { worker_connections 1024; }"
   echo "http { include /etc/nginx/mime.types; access_log off; sendfile on; keepalive_requests 10000;"
   "$DL" cache nginx --listen "127.0.0.1:$FRONT_PORT" --upstream "127.0.0.1:$APP_PORT" --server-name 127.0.0.1
   echo "}"
-} >"$RUN/nginx-front.conf"
-TZ="$ZONE" start_bg dl-front nginx -c "$RUN/nginx-front.conf"
+} >"$BENCH/nginx-front.conf"
+TZ="$ZONE" start_bg dl-front nginx -c "$BENCH/nginx-front.conf"
 wait_http "http://127.0.0.1:$FRONT_PORT$ARTICLE"
 
-mkdir -p "$RUN/static"
-curl -sf -o "$RUN/static/index.html" "http://127.0.0.1:$APP_PORT$ARTICLE"
-cat >"$RUN/nginx-static.conf" <<EOF
-user root; worker_processes auto; daemon off; pid $RUN/static.nginx-pid; error_log stderr;
+mkdir -p "$BENCH/static"
+curl -sf -o "$BENCH/static/index.html" "http://127.0.0.1:$APP_PORT$ARTICLE"
+cat >"$BENCH/nginx-static.conf" <<EOF
+user root; worker_processes auto; daemon off; pid $BENCH/static.nginx-pid; error_log stderr;
 events { worker_connections 1024; }
 http { include /etc/nginx/mime.types; access_log off; sendfile on; keepalive_requests 10000;
-  server { listen 127.0.0.1:$STATIC_PORT; root $RUN/static; index index.html; } }
+  server { listen 127.0.0.1:$STATIC_PORT; root $BENCH/static; index index.html; } }
 EOF
-start_bg dl-static nginx -c "$RUN/nginx-static.conf"
+start_bg dl-static nginx -c "$BENCH/nginx-static.conf"
 wait_http "http://127.0.0.1:$STATIC_PORT/"
 
 # Warm both caches and check what each target answers with.

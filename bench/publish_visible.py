@@ -31,11 +31,11 @@ from django.utils import timezone  # noqa: E402
 from dateline.newsroom import services  # noqa: E402
 from dateline.newsroom.models import Author, SectionPage  # noqa: E402
 
-TIMEOUT = 10.0
+TIMEOUT = 30.0
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback only)
         return response.read().decode()
 
 
