@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 
 class CacheConfig(AppConfig):
+    """The page cache: stores pages for anonymous readers and purges them by tag on changes."""
+
     name = "dateline.cache"
     label = "dateline_cache"
     verbose_name = "Page cache"

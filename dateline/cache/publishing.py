@@ -10,6 +10,7 @@ each other's records, and a purge reads exactly the URLs and files that carry th
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -106,8 +107,6 @@ def page_written(*, request: HttpRequest, entry: Entry) -> None:
 
 
 def _day_before(iso_date: str) -> str:
-    import datetime as dt
-
     return (dt.date.fromisoformat(iso_date) - dt.timedelta(days=1)).isoformat()
 
 
