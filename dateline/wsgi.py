@@ -1,4 +1,4 @@
-"""WSGI entry point used by gunicorn (`dateline serve`)."""
+"""Plain WSGI entry point, without the page cache's hit path (`dateline serve` uses `dateline.cache.wsgi`)."""
 
 import os
 

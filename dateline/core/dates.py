@@ -50,3 +50,24 @@ def format_dateline(value: dt.datetime | None, *, zone: dt.tzinfo, fmt: str, upp
         value = timezone.make_aware(value, dt.UTC)
     text = dateformat.format(value.astimezone(zone), fmt)
     return text.upper() if upper else text
+
+
+def next_local_midnight(zone: dt.tzinfo, *, now: dt.datetime | None = None) -> dt.datetime:
+    """Return the instant the newsroom's current local day ends (its next local midnight), in UTC.
+
+    Caches use it as the latest moment a page showing date-dependent content (On this day) may be
+    served. The wall-clock midnight is resolved through UTC so a day of 23 or 25 hours (daylight
+    saving changes) still ends at the right instant.
+    """
+    current = (now or local_now(zone)).astimezone(zone)
+    tomorrow = current.date() + dt.timedelta(days=1)
+    midnight = dt.datetime.combine(tomorrow, dt.time.min).replace(tzinfo=zone)
+    # Round-trip through UTC: a midnight skipped by a DST jump lands on the next valid instant.
+    return midnight.astimezone(dt.UTC)
+
+
+def seconds_until_local_midnight(zone: dt.tzinfo, *, now: dt.datetime | None = None) -> int:
+    """Return the whole seconds from now until the newsroom's next local midnight (at least 0)."""
+    current = now or local_now(zone)
+    remaining = (next_local_midnight(zone, now=current) - current).total_seconds()
+    return max(0, int(remaining))

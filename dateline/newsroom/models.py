@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from dateline.core import cachetags
 from dateline.core.blocks import BodyBlock
 from dateline.newsroom.forms import ArticlePageForm
 
@@ -74,6 +75,9 @@ class HomePage(RoutablePageMixin, Page):
         author = selectors.author_by_slug(slug=slug)
         if author is None:
             raise Http404("No such author")
+        cachetags.cache_tags_add(
+            request, cachetags.author_tag(author.pk), cachetags.author_articles_tag(author.pk)
+        )
         articles = selectors.paginated(
             selectors.author_articles(author=author), page=request.GET.get("page")
         )
@@ -91,6 +95,9 @@ class HomePage(RoutablePageMixin, Page):
         tag = selectors.tag_by_slug(slug=slug)
         if tag is None:
             raise Http404("No such tag")
+        cachetags.cache_tags_add(
+            request, cachetags.tag_tag(tag.pk), cachetags.tag_articles_tag(tag.pk)
+        )
         articles = selectors.paginated(
             selectors.tag_articles(tag=tag), page=request.GET.get("page")
         )
@@ -129,6 +136,7 @@ class SectionPage(Page):
         context["articles"] = selectors.paginated(
             selectors.section_articles(section=self), page=request.GET.get("page")
         )
+        cachetags.cache_tags_add(request, cachetags.section_articles_tag(self.pk))
         return context
 
 
@@ -273,4 +281,10 @@ class ArticlePage(Page):
         context["sections"] = selectors.article_sections(article=self)
         context["authors"] = selectors.article_authors(article=self)
         context["tags"] = selectors.article_tags(article=self)
+        cachetags.cache_tags_add(
+            request,
+            (cachetags.page_tag(section.pk) for section in context["sections"]),
+            (cachetags.author_tag(author.pk) for author in context["authors"]),
+            (cachetags.tag_tag(tag.pk) for tag in context["tags"]),
+        )
         return context

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "dateline.importers",
     "dateline.distribution",
     "dateline.quality",
+    "dateline.cache",
     "dateline.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -180,3 +181,48 @@ DATELINE_NEWS_SITEMAP_HOURS = env_int("DATELINE_NEWS_SITEMAP_HOURS", 48)
 DATELINE_NEWS_SITEMAP_LIMIT = env_int("DATELINE_NEWS_SITEMAP_LIMIT", 1000)
 # The date in the feed ids (tag:<host>,<date>:article:<id>): a date you held the host name. Never change it.
 DATELINE_FEED_ID_DATE = env_str("DATELINE_FEED_ID_DATE", "2026")
+
+# --- Page cache (dateline.cache; docs/caching.md) ---
+# Full-page cache for anonymous readers, placed right after static files so a hit skips the rest.
+DATELINE_PAGE_CACHE = env_bool("DATELINE_PAGE_CACHE", True)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "dateline.cache.middleware.PageCacheMiddleware",
+)
+# Pages are shared by every server process: Redis when configured, else files under the data folder
+# (a per-process memory cache could not be purged from the process that handles the publish).
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dateline") + "-pages"}
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "page-cache"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("DATELINE_PAGE_CACHE_MAX_ENTRIES", 200_000)},
+    }
+)
+# Shared caches (CDNs) keep a page this long at most, and never past the newsroom's next midnight.
+DATELINE_PAGE_CACHE_S_MAXAGE = env_int("DATELINE_PAGE_CACHE_S_MAXAGE", 600)
+DATELINE_PAGE_CACHE_SWR = env_int("DATELINE_PAGE_CACHE_SWR", 60)
+DATELINE_PAGE_CACHE_TIMEOUT = env_int("DATELINE_PAGE_CACHE_TIMEOUT", 86_400)
+# Query parameters that are part of the key; tracking ones are ignored; any other one bypasses.
+DATELINE_PAGE_CACHE_QUERY_PARAMS = env_list("DATELINE_PAGE_CACHE_QUERY_PARAMS", ["page"])
+DATELINE_PAGE_CACHE_IGNORED_PARAMS = env_list(
+    "DATELINE_PAGE_CACHE_IGNORED_PARAMS", ["fbclid", "gclid", "mc_cid", "mc_eid", "ref"]
+)
+DATELINE_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/documents/", "/search/", STATIC_URL, MEDIA_URL]
+# Static publishing for the shipped nginx front: off unless a folder is named.
+DATELINE_STATIC_PAGES_DIR = env_str("DATELINE_STATIC_PAGES_DIR")
+DATELINE_CACHE_INDEX_DIR = env_str("DATELINE_CACHE_INDEX_DIR", str(DATA_DIR / "page-cache-index"))
+# CDN purge through Wagtail's front-end cache backends, on when configured.
+WAGTAILFRONTENDCACHE = {}
+if env_str("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env_str("FRONTEND_CACHE_PURGE_URL"),
+    }
+if env_str("CLOUDFLARE_BEARER_TOKEN"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env_str("CLOUDFLARE_BEARER_TOKEN"),
+        "ZONEID": env_str("CLOUDFLARE_ZONEID"),
+    }

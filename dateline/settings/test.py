@@ -22,6 +22,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off so tests measure real renders; dateline/cache/tests switch it on and clear it per test.
+DATELINE_PAGE_CACHE = False
 
 # Several checkouts can test against one PostgreSQL server at once when each names its own database.
 if env_str("TEST_DATABASE_NAME"):

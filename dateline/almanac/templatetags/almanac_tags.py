@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from dateline.almanac.selectors import on_this_day as select_on_this_day
+from dateline.core.cachetags import ALMANAC, cache_tags_add
 from dateline.core.dates import local_today
 from dateline.core.features import feature_enabled
 from dateline.core.selectors import site_settings_for
@@ -19,6 +20,7 @@ def on_this_day(context: template.Context) -> dict:
     Everything shown derives from the local date, so the block changes at the newsroom's midnight.
     """
     request = context.get("request")
+    cache_tags_add(request, ALMANAC)  # purged when today's entry may change (docs/caching.md)
     if not feature_enabled("almanac"):
         return {"entry": None}
     zone = site_settings_for(request=request).zone

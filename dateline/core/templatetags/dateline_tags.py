@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 
+from dateline.core.cachetags import cache_tags_add, page_tag
 from dateline.core.dates import format_dateline
 from dateline.core.selectors import site_settings_for
 
@@ -42,8 +43,17 @@ def about_us(context: template.Context) -> dict:
     """Render the site's About Us blurb with a link to the About page when one is set."""
     settings = _settings(context)
     about_page = settings.about_page if settings.about_page_id else None
+    if about_page is not None:
+        cache_tags_add(context.get("request"), page_tag(about_page.pk))
     return {
         "blurb": settings.about_blurb,
         "about_page": about_page,
         "request": context.get("request"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def cache_tag(context: template.Context, *tags: str) -> str:
+    """Record that this page depends on `tags` (docs/caching.md); renders nothing."""
+    cache_tags_add(context.get("request"), *tags)
+    return ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from dateline.core.cachetags import author_tag, cache_tags_add, page_tag
 from dateline.newsroom import selectors
 from dateline.newsroom.models import ArticlePage, tag_path
 
@@ -15,8 +16,10 @@ def section_nav(context: template.Context) -> dict:
     """Render the site's section navigation, marking the section being read."""
     current = context.get("page")
     current_path = getattr(current, "path", "") or ""
+    sections = selectors.menu_sections()
+    cache_tags_add(context.get("request"), (page_tag(section.pk) for section in sections))
     return {
-        "sections": selectors.menu_sections(),
+        "sections": sections,
         "current_path": current_path,
         "request": context.get("request"),
     }
@@ -25,10 +28,14 @@ def section_nav(context: template.Context) -> dict:
 @register.inclusion_tag("components/article_card.html", takes_context=True)
 def article_card(context: template.Context, article: ArticlePage, heading_level: int = 3) -> dict:
     """Render one article in a listing: headline link, date, standfirst and byline."""
+    authors = [link.author for link in article.article_authors.all()]
+    cache_tags_add(
+        context.get("request"), page_tag(article.pk), (author_tag(a.pk) for a in authors)
+    )
     return {
         "article": article,
         "heading_level": heading_level,
-        "authors": [link.author for link in article.article_authors.all()],
+        "authors": authors,
         "request": context.get("request"),
     }
 

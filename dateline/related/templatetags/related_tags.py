@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 
+from dateline.core.cachetags import cache_tags_add, page_tag
 from dateline.core.features import feature_enabled
 from dateline.related.selectors import related_articles
 
@@ -18,4 +19,6 @@ def related_news(context: template.Context, article) -> dict:
     items = (
         related_articles(article=article, limit=settings.DATELINE_RELATED_LIMIT) if enabled else []
     )
+    # The page must be purged when any story it shows here changes (docs/caching.md).
+    cache_tags_add(context.get("request"), (page_tag(item.pk) for item in items))
     return {"enabled": enabled, "items": items, "request": context.get("request")}

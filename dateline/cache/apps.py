@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CacheConfig(AppConfig):
+    """The page cache: stores pages for anonymous readers and purges them by tag on changes."""
+
+    name = "dateline.cache"
+    label = "dateline_cache"
+    verbose_name = "Page cache"
+
+    def ready(self) -> None:
+        # Purge exactly the pages that show what changed: connected here, never called by newsroom.
+        from dateline.cache import signals
+
+        signals.connect()

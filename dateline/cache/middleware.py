@@ -1,0 +1,153 @@
+"""The page cache middleware: serve stored pages to anonymous readers, store what is safe to share.
+
+It sits early in `MIDDLEWARE` (after security and static files), so a hit returns before sessions,
+CSRF, authentication and the page tree run. On a miss it lets the page render and then decides,
+from the finished response, whether the page is the same for every anonymous reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+
+from dateline.cache import store
+from dateline.core import dates
+from dateline.core.cachetags import ALL, cache_tags_of
+from dateline.core.selectors import site_settings_for
+
+# Headers computed when a page is sent, never stored with it.
+_NOT_STORED = {
+    "set-cookie",
+    "content-length",
+    "etag",
+    "last-modified",
+    "cache-control",
+    "expires",
+    "date",
+    "cache-tag",
+    "surrogate-key",
+    "x-dateline-cache",
+}
+
+
+def request_key(request: HttpRequest) -> str | None:
+    """Return the cache key for `request`, or None when it must bypass the cache."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    path = request.META.get("PATH_INFO", "")
+    if not store.path_cacheable(path):
+        return None
+    if store.has_session_cookie(request.META.get("HTTP_COOKIE", "")):
+        return None
+    return store.page_key(
+        scheme=request.scheme,
+        host=store.raw_host(request.META),
+        path=path,
+        query_string=request.META.get("QUERY_STRING", ""),
+    )
+
+
+def response_for(request: HttpRequest, entry: store.Entry, *, hit: bool) -> HttpResponse:
+    """Return the response sending `entry` (or 304 Not Modified when the reader has it already)."""
+    now = store.now_epoch()
+    headers = store.response_headers(entry, now=now, hit=hit)
+    if store.not_modified(
+        entry,
+        if_none_match=request.META.get("HTTP_IF_NONE_MATCH", ""),
+        if_modified_since=request.META.get("HTTP_IF_MODIFIED_SINCE", ""),
+    ):
+        response = HttpResponseNotModified()
+        for name, value in headers:
+            if name.lower() not in ("content-type", "content-language"):
+                response[name] = value
+        return response
+    response = HttpResponse(entry.body, status=entry.status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Return whether `response` is the same for every anonymous reader and may be shared.
+
+    Never: responses that set cookies, use a CSRF token, were rendered for a signed-in user or a
+    preview, are not 200, or carry no cache tags (we could not purge them exactly).
+    """
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    if getattr(request, "is_preview", False):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    return bool(cache_tags_of(request))
+
+
+def entry_from(request: HttpRequest, response: HttpResponse) -> store.Entry:
+    """Build the stored form of a freshly rendered page, valid until the newsroom's next midnight."""
+    zone = site_settings_for(request=request).zone
+    now = dates.local_now(zone)
+    headers = []
+    for name, value in response.items():
+        lowered = name.lower()
+        if lowered in _NOT_STORED:
+            continue
+        if lowered == "vary":
+            # Only cookie-free responses are stored, so they do not vary on the cookie.
+            value = ", ".join(v.strip() for v in value.split(",") if v.strip().lower() != "cookie")
+            if not value:
+                continue
+        headers.append((name, value))
+    body = response.content
+    tags = tuple(sorted(cache_tags_of(request) | {ALL}))
+    return store.Entry(
+        status=response.status_code,
+        headers=tuple(headers),
+        body=body,
+        tags=tags,
+        versions=store.tag_versions(tags),
+        expires_at=dates.next_local_midnight(zone, now=now).timestamp(),
+        local_date=now.date().isoformat(),
+        etag='"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"',
+        last_modified=float(int(now.timestamp())),
+    )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers from the page cache; store shareable pages; mark editors' bypass."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not store.enabled():
+            return self.get_response(request)
+        key = request_key(request)
+        if key is None:
+            response = self.get_response(request)
+            if store.has_session_cookie(request.META.get("HTTP_COOKIE", "")):
+                # Signed-in views must not be kept by any shared cache on the way.
+                patch_cache_control(response, private=True, no_cache=True)
+                response["X-Dateline-Cache"] = "bypass"
+            return response
+        if not request.META.get(store.LOOKED_UP):
+            entry = store.entry_lookup(key)
+            if entry is not None:
+                return response_for(request, entry, hit=True)
+        seq = store.current_seq()
+        response = self.get_response(request)
+        if not storable(request, response):
+            return response
+        entry = entry_from(request, response)
+        store.entry_save(key=key, entry=entry, seq_at_start=seq)
+        from dateline.cache import publishing
+
+        publishing.page_written(request=request, entry=entry)
+        return response_for(request, entry, hit=False)

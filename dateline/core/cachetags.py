@@ -1,0 +1,78 @@
+"""Cache tags: what each rendered page depends on, collected on the request while it renders.
+
+Templates, template tags and `get_context` call `cache_tags_add(request, ...)` for everything they
+show (an article, a section's listing, an author's name); the page cache stores the tags with the page
+and sends them as a `Cache-Tag` header, and a purge of a tag drops exactly the pages that carry it.
+`core` only collects strings here: it knows nothing of the cache itself. docs/caching.md lists the
+tag vocabulary that other features use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest
+
+# Every cached page carries this tag, so a change to site-wide settings purges everything.
+ALL = "all"
+# The home page's listings (latest stories, section fronts, top stories).
+HOME = "home"
+# Feeds and sitemaps that list articles: purged whenever any article is published or withdrawn.
+FEEDS = "feeds"
+# The On this day block: purged when a story from today's calendar day changes.
+ALMANAC = "almanac"
+
+_ATTRIBUTE = "_dateline_cache_tags"
+
+
+def page_tag(pk: int) -> str:
+    """Return the tag of pages that show page `pk`: its own URL, cards, links and Related News."""
+    return f"page-{pk}"
+
+
+def section_articles_tag(pk: int) -> str:
+    """Return the tag of the listing of section `pk` (every page of it)."""
+    return f"section-articles-{pk}"
+
+
+def author_tag(pk: int) -> str:
+    """Return the tag of pages that show author `pk`'s name, bio or photo."""
+    return f"author-{pk}"
+
+
+def author_articles_tag(pk: int) -> str:
+    """Return the tag of the listing of author `pk`'s stories."""
+    return f"author-articles-{pk}"
+
+
+def tag_tag(pk: int) -> str:
+    """Return the tag of pages that show the (taggit) tag `pk`'s name."""
+    return f"tag-{pk}"
+
+
+def tag_articles_tag(pk: int) -> str:
+    """Return the tag of the listing of stories carrying the (taggit) tag `pk`."""
+    return f"tag-articles-{pk}"
+
+
+def cache_tags_add(request: HttpRequest | None, *tags: str | Iterable[str]) -> None:
+    """Record that the page being rendered for `request` depends on `tags` (strings or iterables).
+
+    A no-op without a request (e.g. a template rendered for an email), so callers need not check.
+    """
+    if request is None:
+        return
+    collected = getattr(request, _ATTRIBUTE, None)
+    if collected is None:
+        collected = set()
+        setattr(request, _ATTRIBUTE, collected)
+    for tag in tags:
+        if isinstance(tag, str):
+            collected.add(tag)
+        else:
+            collected.update(tag)
+
+
+def cache_tags_of(request: HttpRequest) -> frozenset[str]:
+    """Return the tags recorded for `request` so far (empty when nothing rendered through Wagtail)."""
+    return frozenset(getattr(request, _ATTRIBUTE, ()))
