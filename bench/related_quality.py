@@ -67,7 +67,9 @@ def reuters_docs(folder: Path) -> list[tuple[str, str, str]]:
     for path in sorted(folder.glob("reut2-*.sgm")):
         raw = path.read_bytes().decode("latin-1")
         for chunk in _REUTERS.findall(raw):
-            topics = re.findall(r"<D>(.*?)</D>", re.search(r"<TOPICS>(.*?)</TOPICS>", chunk, re.S)[1])
+            topics = re.findall(
+                r"<D>(.*?)</D>", re.search(r"<TOPICS>(.*?)</TOPICS>", chunk, re.S)[1]
+            )
             body = re.search(r"<BODY>(.*?)</BODY>", chunk, re.S)
             if len(topics) != 1 or body is None:
                 continue

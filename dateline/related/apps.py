@@ -18,8 +18,6 @@ class RelatedConfig(AppConfig):
         from dateline.related import engine, signals
 
         page_published.connect(signals.on_published, sender=ArticlePage, dispatch_uid="related")
-        page_unpublished.connect(
-            signals.on_unpublished, sender=ArticlePage, dispatch_uid="related"
-        )
+        page_unpublished.connect(signals.on_unpublished, sender=ArticlePage, dispatch_uid="related")
         pre_delete.connect(signals.on_deleted, sender=ArticlePage, dispatch_uid="related")
         logging.getLogger(__name__).debug("Related News engine in %s mode", engine.MODE)

@@ -17,7 +17,9 @@ period.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import heapq
 import html
 import math
 import re
@@ -34,28 +36,41 @@ NAME, TAG, SECTION = "@", "#", "§"
 KIND_WEIGHT = {"term": 1.0, NAME: 1.4, TAG: 1.2, SECTION: 0.6}
 MAX_TERMS = 60
 MAX_NAMES = 20
+# Longer "words" are noise (URLs, runs of letters) and would not fit the index's term column.
+MAX_FEATURE_LENGTH = 80
+MAX_BODY_CHARS = 6000
 # A pair closer than this in text is the same story (republished wire copy, a duplicate).
 DUPLICATE_TEXT_SIMILARITY = 0.92
-DUPLICATE_SIMHASH_BITS = 3
+DUPLICATE_SIMHASH_BITS = 5
 
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOP_WORDS = _words(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
     before being below between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers herself him himself his how i if in into is
-    it its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own said same says she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    one two three new mr mrs ms told say year years week day days time like get got also may might
-    must shall us per via amid among around across already still even many much well yet""".split()
+    from further had has have having he her here hers herself him himself his how i if in into
+    is it its itself just me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own said same says she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself
+    yourselves one two three new mr mrs ms told say year years week day days time like get got
+    also may might must shall us per via amid among around across already still even many much
+    well yet
+    """
 )
 # Capitalised words that start many sentences or titles without naming anyone.
-NAME_STOP = frozenset(
-    """The A An This That These Those It Its He She They We I In On At For From By With As But And
+NAME_STOP = _words(
+    """
+    The A An This That These Those It Its He She They We I In On At For From By With As But And
     Or If When While After Before During Since Under Over Mr Mrs Ms Dr Monday Tuesday Wednesday
     Thursday Friday Saturday Sunday January February March April May June July August September
     October November December Today Yesterday Tomorrow There Here What Why How Who Where Which
-    Our Their His Her Your My Not No Yes Also However Meanwhile According Read More""".split()
+    Our Their His Her Your My Not No Yes Also However Meanwhile According Read More
+    """
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -63,7 +78,7 @@ _NAME_RUN = re.compile(
     r"((?:[A-Z][\w'’.-]*[a-zA-Z0-9])(?:\s+(?:(?:of|de|du|van|von|al|bin|la)\s+)?"
     r"[A-Z][\w'’.-]*[a-zA-Z0-9])*)"
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”\n]\s*)$")
+_SENTENCE_ENDS = frozenset('.!?:;"“”\n')
 _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -75,6 +90,7 @@ def text_clean(text: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", str(text)))).strip()
 
 
+@functools.lru_cache(maxsize=200_000)
 def term_stem(word: str) -> str:
     """Return a light stem of `word` so "sanctions" and "sanction" count as one term."""
     if len(word) <= 3 or not word.isalpha():
@@ -95,16 +111,26 @@ def term_stem(word: str) -> str:
 
 def text_terms(text: str) -> list[str]:
     """Return the stemmed content words of `text`, in order."""
-    words = _TOKEN.findall(text.lower())
-    return [
-        term_stem(word.replace("’", "'").split("'")[0])
-        for word in words
-        if word not in STOP_WORDS and len(word) > 1 and not word.isdigit() or _is_year(word)
-    ]
+    terms = map(_term, _TOKEN.findall(text.lower()))
+    return [term for term in terms if term]
+
+
+@functools.lru_cache(maxsize=500_000)
+def _term(word: str) -> str:
+    if word in STOP_WORDS or len(word) < 2 or (word.isdigit() and not _is_year(word)):
+        return ""
+    return term_stem(word.replace("’", "'").split("'")[0])
 
 
 def _is_year(word: str) -> bool:
     return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and text[index] in " \t\r\n" and text[index] != "\n":
+        index -= 1
+    return index < 0 or text[index] in _SENTENCE_ENDS
 
 
 def text_names(text: str) -> list[str]:
@@ -129,7 +155,7 @@ def text_names(text: str) -> list[str]:
         name = name.strip(".'-").lower()
         if len(name) < 2 or name in STOP_WORDS:
             continue
-        starts_sentence = _SENTENCE_START.search(text[: match.start(1)]) is not None
+        starts_sentence = _starts_sentence(text, match.start(1))
         if len(words) == 1 and starts_sentence and span.split()[0] == words[0]:
             openers.append(name)
             continue
@@ -162,22 +188,28 @@ def story_profile(story: Story) -> Profile:
     """Count a story's features (terms, names, tags, sections) and fingerprint its text."""
     headline = text_clean(story.headline)
     standfirst = text_clean(story.standfirst)
-    body = text_clean(story.body)
+    # The top of a story says what it is about; long tails (transcripts, full texts of orders) add
+    # cost more than meaning.
+    body = text_clean(story.body[: MAX_BODY_CHARS * 2])[:MAX_BODY_CHARS]
     counts: Counter = Counter()
+    words: list[str] = []
     for text, times in ((headline, 3), (standfirst, 2), (body, 1)):
         if not text:
             continue
-        for term in text_terms(text):
-            counts[term] += times
+        terms = text_terms(text)
+        words.extend(terms)
+        for term in terms:
+            if len(term) <= MAX_FEATURE_LENGTH:
+                counts[term] += times
         for name in text_names(text):
-            counts[NAME + name] += times
+            if len(name) < MAX_FEATURE_LENGTH:
+                counts[NAME + name] += times
     for tag in story.tags:
-        tag = str(tag).strip().lower()
+        tag = str(tag).strip().lower()[: MAX_FEATURE_LENGTH - 1]
         if tag:
             counts[TAG + tag] = 1
     for section in story.sections:
         counts[SECTION + str(section)] = 1
-    words = text_terms(" ".join((headline, standfirst, body)))
     return Profile(counts=counts, simhash=simhash(words))
 
 
@@ -190,21 +222,32 @@ def idf(*, df: int, documents: int) -> float:
     return math.log((documents + 1) / (df + 1)) + 1.0
 
 
-def profile_vector(
-    profile: Profile, *, df: Mapping[str, int], documents: int
-) -> dict[str, float]:
+def profile_vector(profile: Profile, *, df: Mapping[str, int], documents: int) -> dict[str, float]:
     """Weight a profile's features and keep the strongest; return the L2-normalised sparse vector.
 
     `df` gives each feature's document frequency in the archive (missing means unseen).
     """
     weighted: dict[str, float] = {}
+    terms: list[str] = []
+    names: list[str] = []
+    keep: set[str] = set()
+    log_documents = math.log(documents + 1)
     for feature, count in profile.counts.items():
-        weight = (1.0 + math.log(count)) * idf(df=df.get(feature, 0), documents=documents)
-        weighted[feature] = weight * KIND_WEIGHT[_kind(feature)]
-    terms = sorted((f for f in weighted if _kind(f) == "term"), key=lambda f: -weighted[f])
-    names = sorted((f for f in weighted if _kind(f) == NAME), key=lambda f: -weighted[f])
-    keep = set(terms[:MAX_TERMS]) | set(names[:MAX_NAMES])
-    keep |= {f for f in weighted if _kind(f) in (TAG, SECTION)}
+        kind = _kind(feature)
+        weight = (1.0 + math.log(count)) * (log_documents - math.log(df.get(feature, 0) + 1) + 1)
+        weighted[feature] = weight * KIND_WEIGHT[kind]
+        if kind == "term":
+            terms.append(feature)
+        elif kind == NAME:
+            names.append(feature)
+        else:
+            keep.add(feature)
+    if len(terms) > MAX_TERMS:
+        terms = heapq.nlargest(MAX_TERMS, terms, key=weighted.__getitem__)
+    if len(names) > MAX_NAMES:
+        names = heapq.nlargest(MAX_NAMES, names, key=weighted.__getitem__)
+    keep.update(terms)
+    keep.update(names)
     norm = math.sqrt(sum(weighted[f] ** 2 for f in keep))
     if norm == 0:
         return {}
@@ -245,9 +288,7 @@ def score(
 
 def reasons(a: Mapping[str, float], b: Mapping[str, float], *, limit: int = 6) -> dict:
     """Explain a score: the shared names, terms, tags and sections that contributed most."""
-    shared = sorted(
-        ((f, a[f] * b[f]) for f in a if f in b), key=lambda item: item[1], reverse=True
-    )
+    shared = sorted(((f, a[f] * b[f]) for f in a if f in b), key=lambda item: item[1], reverse=True)
     out: dict[str, list[str]] = {"names": [], "terms": [], "tags": [], "sections": []}
     keys = {NAME: "names", TAG: "tags", SECTION: "sections", "term": "terms"}
     for feature, _ in shared:
@@ -264,7 +305,10 @@ def simhash(words: Iterable[str]) -> int:
     if not counts:
         return 0
     digests = np.array(
-        [int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") for w in counts],
+        [
+            int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
+            for w in counts
+        ],
         dtype=np.uint64,
     )
     bits = np.unpackbits(digests.view(np.uint8).reshape(-1, 8)[:, ::-1], axis=1, bitorder="little")
@@ -275,6 +319,11 @@ def simhash(words: Iterable[str]) -> int:
         if positive:
             value |= 1 << position
     return value - (1 << 64) if value >= 1 << 63 else value
+
+
+@functools.lru_cache(maxsize=500_000)
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
 def near_duplicates(a: int, b: int) -> bool:

@@ -41,12 +41,18 @@ class RelatedProfile(models.Model):
     class Meta:
         verbose_name = "related-news profile"
 
+    def __str__(self) -> str:
+        return f"Profile of {self.article_id}"
+
 
 class RelatedTerm(models.Model):
     """How many profiled articles carry a feature: the archive's document frequency."""
 
     term = models.CharField(max_length=255, primary_key=True)
     df = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.df}"
 
 
 class RelatedPosting(models.Model):
@@ -62,6 +68,9 @@ class RelatedPosting(models.Model):
             models.Index(fields=["term", "-weight"], name="related_posting_term_weight"),
             models.Index(fields=["article"], name="related_posting_article"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.term} -> {self.article_id}"
 
 
 class RelatedLink(models.Model):
@@ -84,6 +93,9 @@ class RelatedLink(models.Model):
             models.Index(fields=["article", "rank"], name="related_link_article_rank"),
             models.Index(fields=["related"], name="related_link_related"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} #{self.rank}: {self.related_id}"
 
 
 class RelatedChoice(models.Model):

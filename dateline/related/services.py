@@ -141,9 +141,7 @@ def article_items(*, ids: Iterable[int] | None = None) -> list[ArchiveItem]:
             tags=tags.get(pk, []),
             sections=[s for s in [parent, *sections.get(pk, [])] if s is not None],
         )
-        items.append(
-            ArchiveItem(pk, story, published_at or first_published_at or timezone.now())
-        )
+        items.append(ArchiveItem(pk, story, published_at or first_published_at or timezone.now()))
     return items
 
 
@@ -456,9 +454,7 @@ def related_article_refresh(*, article_id: int) -> RefreshSummary:
     return summary
 
 
-def _insert_into(
-    *, article_id: int, vector: dict, simhash: int, entering: dict[int, tuple]
-) -> int:
+def _insert_into(*, article_id: int, vector: dict, simhash: int, entering: dict[int, tuple]) -> int:
     """Add the story to each list in `entering` (article id -> (entry, profile)) and re-rank."""
     current: dict[int, list[Entry]] = {pk: [] for pk in entering}
     for link in RelatedLink.objects.filter(article_id__in=list(entering)).order_by(

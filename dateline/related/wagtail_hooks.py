@@ -19,9 +19,10 @@ def related_admin_urls():
 @hooks.register("register_page_header_buttons")
 def related_header_button(page, user, view_name, next_url=None):
     """Offer editors the article's Related News list (reasons, pins, exclusions)."""
-    if isinstance(page.specific_deferred, ArticlePage) and page.permissions_for_user(
-        user
-    ).can_edit():
+    if (
+        isinstance(page.specific_deferred, ArticlePage)
+        and page.permissions_for_user(user).can_edit()
+    ):
         yield widgets.Button(
             "Related News",
             reverse("related_article", args=[page.pk]),

@@ -187,7 +187,9 @@ class BothDirectionsTests(EngineFixture):
 
     def test_deleting_removes_it_everywhere(self):
         self.trade.delete()
-        self.assertNotIn("China–Russia trade grows as Russian exporters look east", titles(self.story))
+        self.assertNotIn(
+            "China–Russia trade grows as Russian exporters look east", titles(self.story)
+        )
         self.assertFalse(RelatedLink.objects.filter(related_id=self.trade.pk).exists())
 
     def test_age_window(self):
@@ -224,9 +226,7 @@ class BothDirectionsTests(EngineFixture):
 
 class EditorChoicesTests(EngineFixture):
     def test_pins_come_first_and_exclusions_never_appear(self):
-        related_choice_set(
-            article_id=self.story.pk, related_id=self.weather.pk, action="pin"
-        )
+        related_choice_set(article_id=self.story.pk, related_id=self.weather.pk, action="pin")
         related_choice_set(article_id=self.story.pk, related_id=self.energy.pk, action="exclude")
         self.assertEqual(titles(self.story), [self.weather.title, self.trade.title])
         # Still true after the lists around it change and after a full rebuild.
@@ -278,7 +278,7 @@ class TinyArchiveTests(WagtailPageTestCase):
         first = publish(section, title="Wang Yi meets Lavrov", body=DIPLOMACY)
         self.assertEqual(titles(first), [])
         self.assertEqual(related_rebuild().links, 0)
-        second = publish(section, title="Lavrov meets Wang Yi again", body=DIPLOMACY[::-1])
+        second = publish(section, title="Lavrov meets Wang Yi again", body=TRADE)
         self.assertEqual(titles(first), [second.title])
         self.assertEqual(titles(second), [first.title])
         summary = related_rebuild()
@@ -292,6 +292,7 @@ class TinyArchiveTests(WagtailPageTestCase):
             title="<script>alert(1)</script>",
             body=("<img src=x onerror=alert(1)>" * 50, "\x00\ufffd" + "é" * 3000, "A" * 20000),
         )
-        self.assertEqual(titles(empty), [])
-        self.assertEqual(titles(hostile), [])
+        # They share only their section; neither lists itself.
+        self.assertLessEqual(set(titles(empty)), {hostile.title})
+        self.assertLessEqual(set(titles(hostile)), {empty.title})
         self.assertEqual(related_rebuild().articles, 2)

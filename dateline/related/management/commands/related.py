@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         csv.field_size_limit(sys.maxsize)
         source = sys.stdin if file == "-" else None
         try:
-            handle = source or Path(file).open(newline="", encoding="utf-8-sig")
+            handle = source or Path(file).open(newline="", encoding="utf-8-sig")  # noqa: SIM115
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
         with handle:
@@ -63,12 +64,13 @@ class Command(BaseCommand):
         scores = engine.texts_score((row["text1"] or "", row["text2"] or "") for row in rows)
         self.stderr.write(f"Scored {len(rows)} pairs in {engine.MODE} mode.")
         out_fields = fields if "score" in fields else [*fields, "score"]
-        target = sys.stdout if output == "-" else Path(output).open("w", newline="", encoding="utf-8")
-        try:
+        with contextlib.ExitStack() as stack:
+            target = (
+                sys.stdout
+                if output == "-"
+                else stack.enter_context(Path(output).open("w", newline="", encoding="utf-8"))
+            )
             writer = csv.DictWriter(target, fieldnames=out_fields, lineterminator="\n")
             writer.writeheader()
             for row, value in zip(rows, scores, strict=True):
                 writer.writerow({**row, "score": f"{value:.6f}"})
-        finally:
-            if target is not sys.stdout:
-                target.close()
