@@ -12,7 +12,8 @@ straight into the engine's storage with the rebuild, then measures:
 - peak memory (max RSS).
 
 Run on a scratch database, never your newsroom's (it deletes the engine's tables):
-  DATABASE_URL=sqlite:////tmp/related_scale.sqlite3 .venv/bin/python bench/related_scale.py --sizes 10000 100000
+  DATABASE_URL=sqlite:////tmp/related_scale.sqlite3 \
+    .venv/bin/python bench/related_scale.py --sizes 10000 100000
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/related_scale .venv/bin/python bench/related_scale.py
 Needs the bench extra (scikit-learn): pip install -e '.[bench]'
 """
@@ -26,7 +27,6 @@ import os
 import random
 import re
 import resource
-import statistics
 import sys
 import time
 from collections import Counter
@@ -92,7 +92,9 @@ def reuters(folder: Path) -> list[tuple[str, str, str, dt.datetime]]:
             if body is None:
                 continue
             title = re.search(r"<TITLE>(.*?)</TITLE>", chunk, re.S)
-            topics = re.findall(r"<D>(.*?)</D>", re.search(r"<TOPICS>(.*?)</TOPICS>", chunk, re.S)[1])
+            topics = re.findall(
+                r"<D>(.*?)</D>", re.search(r"<TOPICS>(.*?)</TOPICS>", chunk, re.S)[1]
+            )
             date = re.search(r"<DATE>\s*(\d+)-(\w+)-(\d{4})", chunk)
             when = (
                 dt.datetime.strptime(f"{date[1]}-{date[2]}-{date[3]}", "%d-%b-%Y").replace(
@@ -206,12 +208,16 @@ def run(size: int, texts: list, publishes: int) -> dict:
     items = archive(size, texts)
     RelatedLink.objects.all().delete()
     summary = services.related_rebuild(items=items)
-    print(f"rebuild (engine, exact within the window): {summary.rate:,.0f} articles/s "
-          f"({summary.seconds:.1f} s, {summary.links:,} links)")
+    print(
+        f"rebuild (engine, exact within the window): {summary.rate:,.0f} articles/s "
+        f"({summary.seconds:.1f} s, {summary.links:,} links)"
+    )
     base_seconds = tfidf_rebuild(items, k=services.stored_limit())
     base_rate = size / base_seconds
-    print(f"rebuild (TF-IDF + brute-force top-k, no storage): {base_rate:,.0f} articles/s "
-          f"(engine/baseline {summary.rate / base_rate:.2f})")
+    print(
+        f"rebuild (TF-IDF + brute-force top-k, no storage): {base_rate:,.0f} articles/s "
+        f"(engine/baseline {summary.rate / base_rate:.2f})"
+    )
 
     ids, days, matrix, vocabulary = exact_matrix()
     rng = random.Random(7)
@@ -322,14 +328,16 @@ def main() -> int:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     data = shared_data_dir()
-    texts = [
-        (*t, "wh") for t in whitehouse(data / "whitehouse-briefing-room")
-    ] + [(*t, "reuters") for t in reuters(data / "reuters-21578")] + [
-        (*t, "bbc") for t in bbc(data / "bbc-news-2225")
-    ]
+    texts = (
+        [(*t, "wh") for t in whitehouse(data / "whitehouse-briefing-room")]
+        + [(*t, "reuters") for t in reuters(data / "reuters-21578")]
+        + [(*t, "bbc") for t in bbc(data / "bbc-news-2225")]
+    )
     random.Random(3).shuffle(texts)
-    print(f"{len(texts):,} real texts; engine mode {engine.MODE}; "
-          f"window {services.window_days()} days; database {connection.vendor}")
+    print(
+        f"{len(texts):,} real texts; engine mode {engine.MODE}; "
+        f"window {services.window_days()} days; database {connection.vendor}"
+    )
     counts = Counter(t[4] for t in texts)
     print("sources:", dict(counts))
     for size in args.sizes:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import html
 import math
 import re
@@ -243,15 +242,16 @@ def profile_vector(profile: Profile, *, df: Mapping[str, int], documents: int) -
         else:
             keep.add(feature)
     if len(terms) > MAX_TERMS:
-        terms = heapq.nlargest(MAX_TERMS, terms, key=weighted.__getitem__)
+        terms = sorted(terms, key=lambda f: (-weighted[f], f))[:MAX_TERMS]
     if len(names) > MAX_NAMES:
-        names = heapq.nlargest(MAX_NAMES, names, key=weighted.__getitem__)
+        names = sorted(names, key=lambda f: (-weighted[f], f))[:MAX_NAMES]
     keep.update(terms)
     keep.update(names)
     norm = math.sqrt(sum(weighted[f] ** 2 for f in keep))
     if norm == 0:
         return {}
-    return {f: round(weighted[f] / norm, 6) for f in sorted(keep, key=lambda f: -weighted[f])}
+    ordered = sorted(keep, key=lambda f: (-weighted[f], f))
+    return {f: round(weighted[f] / norm, 6) for f in ordered}
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:

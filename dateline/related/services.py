@@ -148,10 +148,13 @@ def article_items(*, ids: Iterable[int] | None = None) -> list[ArchiveItem]:
 # --- Scoring helpers -------------------------------------------------------------------------------
 
 
-def _key_features(vector: dict[str, float]) -> list[tuple[str, float]]:
-    """Return the features of a vector that go into the inverted index, strongest first."""
-    ranked = sorted(vector.items(), key=lambda item: -item[1])
-    return ranked[: settings.DATELINE_RELATED_INDEX_TERMS]
+def _key_features(vector: dict[str, float], *, factor: int = 1) -> list[tuple[str, float]]:
+    """Return the features of a vector that go into the inverted index, strongest first.
+
+    Ties are broken by name so every database and process picks the same features.
+    """
+    ranked = sorted(vector.items(), key=lambda item: (-item[1], item[0]))
+    return ranked[: settings.DATELINE_RELATED_INDEX_TERMS * factor]
 
 
 def _days(a: dt.datetime, b: dt.datetime) -> float:
@@ -182,7 +185,9 @@ def _candidates(
     window = window_days()
     partial: Counter = Counter()
     cap = settings.DATELINE_RELATED_POSTINGS_PER_TERM
-    for term, weight in _key_features(vector):
+    # Read twice as many features as each article indexes, so two stories that share a feature
+    # meet even when it is among the strongest of only one of them.
+    for term, weight in _key_features(vector, factor=2):
         postings = RelatedPosting.objects.filter(term=term)
         if window:
             span = dt.timedelta(days=window)
