@@ -285,12 +285,13 @@ class TinyArchiveTests(WagtailPageTestCase):
         self.assertEqual((summary.articles, summary.links), (2, 2))
 
     def test_empty_and_hostile_bodies_publish(self):
+        # PostgreSQL cannot store NUL characters at all; the engine's own tests feed it those.
         section = SectionPageFactory(parent=home_page())
         empty = publish(section, title="—", body=())
         hostile = publish(
             section,
             title="<script>alert(1)</script>",
-            body=("<img src=x onerror=alert(1)>" * 50, "\x00\ufffd" + "é" * 3000, "A" * 20000),
+            body=("<img src=x onerror=alert(1)>" * 50, "\ufffd\u200b" + "é" * 3000, "A" * 20000),
         )
         # They share only their section; neither lists itself.
         self.assertLessEqual(set(titles(empty)), {hostile.title})
