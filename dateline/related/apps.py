@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,15 @@ class RelatedConfig(AppConfig):
     name = "dateline.related"
     label = "related"
     verbose_name = "Related news"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+        from wagtail.signals import page_published, page_unpublished
+
+        from dateline.newsroom.models import ArticlePage
+        from dateline.related import engine, signals
+
+        page_published.connect(signals.on_published, sender=ArticlePage, dispatch_uid="related")
+        page_unpublished.connect(signals.on_unpublished, sender=ArticlePage, dispatch_uid="related")
+        pre_delete.connect(signals.on_deleted, sender=ArticlePage, dispatch_uid="related")
+        logging.getLogger(__name__).debug("Related News engine in %s mode", engine.MODE)

@@ -1,56 +1,57 @@
-"""Related News: the stories shown beside an article.
+"""Reads of Related News: the stored list of an article, and why each story is on it.
 
-Interim rule until the related-news engine lands: stories sharing the article's tags and sections,
-ranked by how much they share, then by recency. Templates only call `related_articles`.
+Lists are computed ahead of time by `dateline.related.services` (on publish and by rebuilds), so the
+reader's block is one indexed query that also drops anything no longer live.
 """
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
-from wagtail.models import Page
+from django.db.models import F
 
-from dateline.newsroom.models import ArticlePage, ArticlePageTag, SectionPage
-from dateline.newsroom.selectors import live_articles
+from dateline.newsroom.models import ArticlePage
+from dateline.related.models import RelatedChoice, RelatedLink, RelatedProfile
 
 
 def related_articles(*, article: ArticlePage, limit: int = 5) -> list[ArticlePage]:
     """Return up to `limit` published stories related to `article`, most related first.
 
-    Never returns the article itself or an unpublished story.
+    One query on the stored list; never the article itself or an unpublished story.
     """
     if article.pk is None or limit <= 0:
         return []
-    through = ArticlePage.additional_sections.through
-    tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
-    further_ids = through.objects.filter(articlepage_id=article.pk).values("sectionpage_id")
-    sections = list(
-        SectionPage.objects.filter(
-            Q(path=article.path[: -Page.steplen]) | Q(pk__in=further_ids)
-        ).values_list("pk", "path")
-    )
-    shares_section = Q(
-        pk__in=through.objects.filter(sectionpage_id__in=[pk for pk, _ in sections]).values(
-            "articlepage_id"
-        )
-    )
-    for _, path in sections:
-        shares_section |= Q(path__startswith=path)
-
-    shared_tags = (
-        ArticlePageTag.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
-        .values("content_object")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return list(
-        live_articles()
+        ArticlePage.objects.live()
+        .filter(related_in__article_id=article.pk)
         .exclude(pk=article.pk)
-        .annotate(
-            shared_tags=Coalesce(Subquery(shared_tags, output_field=IntegerField()), Value(0)),
-            shared_section=Case(When(shares_section, then=Value(1)), default=Value(0)),
-            relatedness=F("shared_tags") + F("shared_section"),
-        )
-        .filter(relatedness__gt=0)
-        .order_by("-relatedness", "-published_at", "-pk")[:limit]
+        .annotate(related_rank=F("related_in__rank"))
+        .order_by("related_rank")[:limit]
     )
+
+
+def related_explained(*, article: ArticlePage) -> list[dict]:
+    """Return the article's stored list with scores and reasons, for the editors' admin view."""
+    links = RelatedLink.objects.filter(article_id=article.pk).order_by("rank")
+    titles = dict(
+        ArticlePage.objects.filter(pk__in=links.values("related_id")).values_list("pk", "title")
+    )
+    return [
+        {
+            "related_id": link.related_id,
+            "title": titles.get(link.related_id, f"#{link.related_id}"),
+            "rank": link.rank,
+            "score": link.score,
+            "pinned": link.pinned,
+            "reasons": link.reasons or {},
+        }
+        for link in links
+    ]
+
+
+def related_choices(*, article: ArticlePage) -> list[RelatedChoice]:
+    """Return the editors' pins and exclusions for `article`, oldest first."""
+    return list(RelatedChoice.objects.filter(article_id=article.pk).order_by("created_at", "pk"))
+
+
+def related_profile(*, article: ArticlePage) -> RelatedProfile | None:
+    """Return the engine's stored profile of `article` (None when it is not published)."""
+    return RelatedProfile.objects.filter(pk=article.pk).first()

@@ -226,3 +226,14 @@ if env_str("CLOUDFLARE_BEARER_TOKEN"):
         "BEARER_TOKEN": env_str("CLOUDFLARE_BEARER_TOKEN"),
         "ZONEID": env_str("CLOUDFLARE_ZONEID"),
     }
+
+# Related News engine (dateline.related). See docs/related.md.
+# Stories of the same period relate first: the score falls to half at the edge of this window (days;
+# 0 = no window) and nothing older or newer than it is suggested.
+DATELINE_RELATED_WINDOW_DAYS = env_int("DATELINE_RELATED_WINDOW_DAYS", 730)
+# Weaker suggestions than this are not shown (0..1).
+DATELINE_RELATED_MIN_SCORE = float(env_str("DATELINE_RELATED_MIN_SCORE", "0.05"))
+# Inverted index: features per article, postings read per feature, stories rescored per publish.
+DATELINE_RELATED_INDEX_TERMS = env_int("DATELINE_RELATED_INDEX_TERMS", 16)
+DATELINE_RELATED_POSTINGS_PER_TERM = env_int("DATELINE_RELATED_POSTINGS_PER_TERM", 1000)
+DATELINE_RELATED_CANDIDATES = env_int("DATELINE_RELATED_CANDIDATES", 200)

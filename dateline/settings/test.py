@@ -26,5 +26,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 DATELINE_PAGE_CACHE = False
 
 # Several checkouts can test against one PostgreSQL server at once when each names its own database.
-if env_str("TEST_DATABASE_NAME"):
+# (PostgreSQL only: for SQLite a name would turn the in-memory test database into a file.)
+if env_str("TEST_DATABASE_NAME") and "sqlite" not in DATABASES["default"]["ENGINE"]:
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}

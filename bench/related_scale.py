@@ -1,0 +1,350 @@
+"""Measure the Related News engine at archive scale, each figure beside a baseline from the same run.
+
+Builds archives of real texts (White House briefing room, Reuters-21578, BBC News; beyond their ~29,000
+texts, variants keep a random 70% of a text's sentences and move it to another year), loads them
+straight into the engine's storage with the rebuild, then measures:
+
+- full rebuild rate (articles/s) beside a plain TF-IDF + exact brute-force top-k rebuild (scikit-learn);
+- publishing one article through the editor's path (newsroom.services.article_save -> Wagtail publish ->
+  the engine's signal, both directions) p50/p95, beside exact brute force over every stored profile;
+- recall@10 of the publish path's inverted-index candidate search against exact search;
+- rendering the Related News block (one query) p50/p95, beside computing the list at render time;
+- peak memory (max RSS).
+
+Run on a scratch database, never your newsroom's (it deletes the engine's tables):
+  DATABASE_URL=sqlite:////tmp/related_scale.sqlite3 \
+    .venv/bin/python bench/related_scale.py --sizes 10000 100000
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/related_scale .venv/bin/python bench/related_scale.py
+Needs the bench extra (scikit-learn): pip install -e '.[bench]'
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import os
+import random
+import re
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings.dev")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+
+from dateline.newsroom.models import ArticlePage  # noqa: E402
+from dateline.newsroom.services import (  # noqa: E402
+    article_save,
+    author_ensure,
+    section_ensure,
+    site_ensure,
+)
+from dateline.related import engine, services  # noqa: E402
+from dateline.related.models import RelatedLink, RelatedProfile  # noqa: E402
+from dateline.related.selectors import related_articles  # noqa: E402
+from dateline.settings.env import shared_data_dir  # noqa: E402
+
+ID_BASE = 10_000_000
+UTC = dt.UTC
+
+
+def whitehouse(folder: Path) -> list[tuple[str, str, str, dt.datetime]]:
+    """Return (headline, body, tag, date) for each White House release."""
+    out = []
+    for path in sorted(folder.rglob("*.md")):
+        if path.name == "README.md":
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        if not raw.startswith("---"):
+            continue
+        _, front, body = raw.split("---", 2)
+        title = re.search(r"^title:\s*(.*)$", front, re.M)
+        date = re.search(r"^date:\s*'?(\d{4}-\d{2}-\d{2})", front, re.M)
+        tag = re.search(r"^tags:\s*(.*)$", front, re.M)
+        if not (title and date):
+            continue
+        body = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)
+        when = dt.datetime.fromisoformat(date[1]).replace(tzinfo=UTC)
+        out.append((title[1].strip("'\""), body, tag[1] if tag else "wh", when))
+    return out
+
+
+def reuters(folder: Path) -> list[tuple[str, str, str, dt.datetime]]:
+    """Return (headline, body, topic, date) for Reuters documents with a body."""
+    out = []
+    for path in sorted(folder.glob("reut2-*.sgm")):
+        raw = path.read_bytes().decode("latin-1")
+        for chunk in re.findall(r"<REUTERS(.*?)</REUTERS>", raw, re.S):
+            body = re.search(r"<BODY>(.*?)</BODY>", chunk, re.S)
+            if body is None:
+                continue
+            title = re.search(r"<TITLE>(.*?)</TITLE>", chunk, re.S)
+            topics = re.findall(
+                r"<D>(.*?)</D>", re.search(r"<TOPICS>(.*?)</TOPICS>", chunk, re.S)[1]
+            )
+            date = re.search(r"<DATE>\s*(\d+)-(\w+)-(\d{4})", chunk)
+            when = (
+                dt.datetime.strptime(f"{date[1]}-{date[2]}-{date[3]}", "%d-%b-%Y").replace(
+                    tzinfo=UTC
+                )
+                if date
+                else dt.datetime(1987, 6, 1, tzinfo=UTC)
+            )
+            out.append(
+                (
+                    html.unescape(title[1]) if title else "",
+                    html.unescape(body[1]).replace("\x03", ""),
+                    topics[0] if topics else "reuters",
+                    when,
+                )
+            )
+    return out
+
+
+def bbc(folder: Path) -> list[tuple[str, str, str, dt.datetime]]:
+    """Return (headline, body, section, date) for BBC articles, dated across 2004-2005."""
+    out = []
+    rng = random.Random(5)
+    for path in sorted(folder.glob("*/*.txt")):
+        lines = path.read_bytes().decode("latin-1").splitlines()
+        when = dt.datetime(2004, 1, 1, tzinfo=UTC) + dt.timedelta(days=rng.randrange(730))
+        out.append((lines[0], "\n".join(lines[1:]), path.parent.name, when))
+    return out
+
+
+def archive(size: int, texts: list, seed: int = 1) -> list[services.ArchiveItem]:
+    """Return `size` archive items from the texts, varied beyond the first pass."""
+    rng = random.Random(seed)
+    sources = {"wh": 1, "reuters": 2, "bbc": 3}
+    items = []
+    for index in range(size):
+        round_, position = divmod(index, len(texts))
+        headline, body, tag, when, source = texts[position]
+        if round_:
+            sentences = re.split(r"(?<=[.!?])\s+", body)
+            kept = [s for s in sentences if rng.random() < 0.7] or sentences[:1]
+            body = " ".join(kept)
+            when = when + dt.timedelta(days=365 * round_ * 3 + rng.randrange(60))
+        story = engine.Story(
+            headline=headline, body=body, tags=[tag], sections=[f"src{sources[source]}"]
+        )
+        items.append(services.ArchiveItem(ID_BASE + index, story, when))
+    return items
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Return the q-th percentile (0..100)."""
+    return float(np.percentile(np.asarray(values), q))
+
+
+def tfidf_rebuild(items: list[services.ArchiveItem], k: int) -> float:
+    """Baseline: plain TF-IDF vectors and exact brute-force top-k for every article; seconds."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    started = time.perf_counter()
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+        [f"{i.story.headline}\n{i.story.body}" for i in items]
+    )
+    transposed = matrix.T.tocsr()
+    for start in range(0, matrix.shape[0], 500):
+        product = (matrix[start : start + 500] @ transposed).toarray()
+        np.argpartition(-product, k, axis=1)[:, :k]
+    return time.perf_counter() - started
+
+
+def exact_matrix():
+    """Read every stored profile into a sparse matrix (ids, dates in days, matrix, vocabulary)."""
+    from scipy import sparse
+
+    ids, days, indptr, indices, values = [], [], [0], [], []
+    vocabulary: dict[str, int] = {}
+    for pk, published_at, vector in RelatedProfile.objects.values_list(
+        "pk", "published_at", "vector"
+    ).iterator(chunk_size=5000):
+        ids.append(pk)
+        days.append(published_at.timestamp() / 86400)
+        for feature, weight in vector.items():
+            indices.append(vocabulary.setdefault(feature, len(vocabulary)))
+            values.append(weight)
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (np.asarray(values, np.float32), indices, indptr), shape=(len(ids), len(vocabulary))
+    )
+    return np.asarray(ids), np.asarray(days), matrix, vocabulary
+
+
+def exact_top(vector, when, ids, days, matrix, vocabulary, k, exclude):
+    """Exact search: score one vector against every profile with the engine's time factor."""
+    query = np.zeros(matrix.shape[1], dtype=np.float32)
+    for feature, weight in vector.items():
+        if feature in vocabulary:
+            query[vocabulary[feature]] = weight
+    cos = matrix @ query
+    gap = np.abs(days - when.timestamp() / 86400)
+    window = services.window_days()
+    factor = np.where(gap > window, 0.0, 1.0 - 0.5 * gap / window) if window else 1.0
+    scores = cos * factor
+    scores[ids == exclude] = 0
+    top = np.argsort(-scores)[:k]
+    return [int(ids[i]) for i in top if scores[i] > 0]
+
+
+def run(size: int, texts: list, publishes: int) -> dict:
+    """Measure one archive size; return the figures."""
+    print(f"\n=== archive of {size:,} articles ({connection.vendor}, {engine.MODE} mode) ===")
+    items = archive(size, texts)
+    RelatedLink.objects.all().delete()
+    summary = services.related_rebuild(items=items)
+    print(
+        f"rebuild (engine, exact within the window): {summary.rate:,.0f} articles/s "
+        f"({summary.seconds:.1f} s, {summary.links:,} links)"
+    )
+    base_seconds = tfidf_rebuild(items, k=services.stored_limit())
+    base_rate = size / base_seconds
+    print(
+        f"rebuild (TF-IDF + brute-force top-k, no storage): {base_rate:,.0f} articles/s "
+        f"(engine/baseline {summary.rate / base_rate:.2f})"
+    )
+
+    ids, days, matrix, vocabulary = exact_matrix()
+    rng = random.Random(7)
+    sample = rng.sample(range(len(items)), min(100, len(items)))
+    hits = total = 0
+    for index in sample:
+        profile = RelatedProfile.objects.get(pk=items[index].article_id)
+        found = [
+            e.related_id
+            for e, _ in services._candidates(
+                vector=profile.vector, published_at=profile.published_at, exclude=profile.pk
+            )
+        ][:10]
+        exact = exact_top(
+            profile.vector, profile.published_at, ids, days, matrix, vocabulary, 10, profile.pk
+        )
+        hits += len(set(found) & set(exact))
+        total += len(exact)
+    recall = hits / total if total else 1.0
+    print(f"publish-path candidate search recall@10 vs exact search: {recall:.3f}")
+
+    # Publishing through the editor's path: article_save -> revision.publish() -> signal.
+    home = site_ensure()
+    section = section_ensure(home=home, slug="bench", title="Bench")
+    author = author_ensure(slug="bench", name="Bench")
+    fresh = archive(len(texts), texts, seed=99)[-publishes * 3 :]
+    times, baseline_times = [], []
+    published = []
+    for number, item in enumerate(fresh[:publishes]):
+        started = time.perf_counter()
+        article = article_save(
+            section=section,
+            slug=f"bench-{size}-{number}",
+            title=item.story.headline or f"Bench {number}",
+            body=[{"type": "paragraph", "value": f"<p>{html.escape(item.story.body)}</p>"}],
+            authors=[author],
+            published_at=item.published_at,
+            tags=list(item.story.tags),
+        )
+        times.append(time.perf_counter() - started)
+        published.append(article)
+    for article in published[:3]:
+        started = time.perf_counter()
+        vector = RelatedProfile.objects.get(pk=article.pk).vector
+        scored = [
+            engine.score(vector, other)
+            for other in RelatedProfile.objects.values_list("vector", flat=True).iterator(
+                chunk_size=5000
+            )
+        ]
+        sorted(scored)[-10:]
+        baseline_times.append(time.perf_counter() - started)
+    print(
+        f"publish one article, both directions: p50 {percentile(times, 50) * 1000:.0f} ms, "
+        f"p95 {percentile(times, 95) * 1000:.0f} ms (n={len(times)}); exact brute force over "
+        f"stored profiles (scoring only): p50 {percentile(baseline_times, 50) * 1000:.0f} ms"
+    )
+    entered = RelatedLink.objects.filter(related_id__in=[a.pk for a in published]).count()
+    print(f"  the published articles entered {entered} archive lists (reverse direction)")
+
+    # Rendering: real pages linked to real pages, on the archive-sized link table.
+    reader = published[0]
+    RelatedLink.objects.filter(article_id=reader.pk).delete()
+    RelatedLink.objects.bulk_create(
+        RelatedLink(article_id=reader.pk, related_id=other.pk, rank=rank, score=0.5)
+        for rank, other in enumerate(published[1:6], start=1)
+    )
+    page = ArticlePage.objects.get(pk=reader.pk)
+    render, render_baseline = [], []
+    settings.DEBUG = True
+    reset_queries()
+    related_articles(article=page, limit=5)
+    queries = len(connection.queries)
+    settings.DEBUG = False
+    for _ in range(300):
+        started = time.perf_counter()
+        related_articles(article=page, limit=5)
+        render.append(time.perf_counter() - started)
+    profile = RelatedProfile.objects.get(pk=reader.pk)
+    for _ in range(10):
+        started = time.perf_counter()
+        services._candidates(
+            vector=profile.vector, published_at=profile.published_at, exclude=profile.pk
+        )
+        render_baseline.append(time.perf_counter() - started)
+    print(
+        f"render block: {queries} query, p50 {percentile(render, 50) * 1000:.2f} ms, "
+        f"p95 {percentile(render, 95) * 1000:.2f} ms; computing the list at render time: "
+        f"p50 {percentile(render_baseline, 50) * 1000:.0f} ms"
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS so far): {peak:,.0f} MiB")
+    return {
+        "size": size,
+        "rebuild_rate": summary.rate,
+        "baseline_rate": base_rate,
+        "recall": recall,
+        "publish_p95": percentile(times, 95),
+        "render_p95": percentile(render, 95),
+        "peak_mib": peak,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--publishes", type=int, default=40)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    data = shared_data_dir()
+    texts = (
+        [(*t, "wh") for t in whitehouse(data / "whitehouse-briefing-room")]
+        + [(*t, "reuters") for t in reuters(data / "reuters-21578")]
+        + [(*t, "bbc") for t in bbc(data / "bbc-news-2225")]
+    )
+    random.Random(3).shuffle(texts)
+    print(
+        f"{len(texts):,} real texts; engine mode {engine.MODE}; "
+        f"window {services.window_days()} days; database {connection.vendor}"
+    )
+    counts = Counter(t[4] for t in texts)
+    print("sources:", dict(counts))
+    for size in args.sizes:
+        ArticlePage.objects.filter(slug__startswith="bench-").delete()
+        run(size, texts, args.publishes)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,354 @@
+"""The related-news scoring engine: features, weights and the similarity every ranking uses.
+
+Pure Python and numpy, no Django: the rebuild, the publish path, the admin's reasons and
+`dateline related score` all call the functions here, so they cannot drift apart.
+
+A story becomes a sparse vector of weighted features:
+- text terms (headline counted three times, standfirst twice, body once), lower-cased, stop words
+  dropped, lightly stemmed;
+- names: runs of capitalised words (people, places, organisations), a light, dependency-free
+  stand-in for named-entity recognition;
+- its tags and sections.
+Weights are sublinear term frequency times inverse document frequency times a per-kind weight;
+only the strongest text terms and names are kept, so vectors stay small at archive scale. The
+similarity is the cosine of two such vectors, times a time factor that favours stories of the same
+period.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MODE = "lexical"
+
+# Feature prefixes: a name, a tag, a section; plain text terms carry none.
+NAME, TAG, SECTION = "@", "#", "§"
+KIND_WEIGHT = {"term": 1.0, NAME: 1.4, TAG: 1.2, SECTION: 0.6}
+MAX_TERMS = 60
+MAX_NAMES = 20
+# Longer "words" are noise (URLs, runs of letters) and would not fit the index's term column.
+MAX_FEATURE_LENGTH = 80
+MAX_BODY_CHARS = 6000
+# A pair closer than this in text is the same story (republished wire copy, a duplicate).
+DUPLICATE_TEXT_SIMILARITY = 0.92
+DUPLICATE_SIMHASH_BITS = 5
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOP_WORDS = _words(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in into
+    is it its itself just me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own said same says she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself
+    yourselves one two three new mr mrs ms told say year years week day days time like get got
+    also may might must shall us per via amid among around across already still even many much
+    well yet
+    """
+)
+# Capitalised words that start many sentences or titles without naming anyone.
+NAME_STOP = _words(
+    """
+    The A An This That These Those It Its He She They We I In On At For From By With As But And
+    Or If When While After Before During Since Under Over Mr Mrs Ms Dr Monday Tuesday Wednesday
+    Thursday Friday Saturday Sunday January February March April May June July August September
+    October November December Today Yesterday Tomorrow There Here What Why How Who Where Which
+    Our Their His Her Your My Not No Yes Also However Meanwhile According Read More
+    """
+)
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_NAME_RUN = re.compile(
+    r"((?:[A-Z][\w'’.-]*[a-zA-Z0-9])(?:\s+(?:(?:of|de|du|van|von|al|bin|la)\s+)?"
+    r"[A-Z][\w'’.-]*[a-zA-Z0-9])*)"
+)
+_SENTENCE_ENDS = frozenset('.!?:;"“”\n')
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def text_clean(text: str) -> str:
+    """Return `text` without markup and with whitespace collapsed (hostile HTML becomes plain words)."""
+    if not text:
+        return ""
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", str(text)))).strip()
+
+
+@functools.lru_cache(maxsize=200_000)
+def term_stem(word: str) -> str:
+    """Return a light stem of `word` so "sanctions" and "sanction" count as one term."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, replacement, minimum in (
+        ("ies", "y", 5),
+        ("sses", "ss", 5),
+        ("ed", "", 5),
+        ("es", "e", 5),
+        ("s", "", 4),
+    ):
+        if word.endswith(suffix) and len(word) >= minimum:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def text_terms(text: str) -> list[str]:
+    """Return the stemmed content words of `text`, in order."""
+    terms = map(_term, _TOKEN.findall(text.lower()))
+    return [term for term in terms if term]
+
+
+@functools.lru_cache(maxsize=500_000)
+def _term(word: str) -> str:
+    if word in STOP_WORDS or len(word) < 2 or (word.isdigit() and not _is_year(word)):
+        return ""
+    return term_stem(word.replace("’", "'").split("'")[0])
+
+
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and text[index] in " \t\r\n" and text[index] != "\n":
+        index -= 1
+    return index < 0 or text[index] in _SENTENCE_ENDS
+
+
+def text_names(text: str) -> list[str]:
+    """Return the names in `text`: runs of capitalised words, lower-cased, possessives removed.
+
+    A single capitalised word opening a sentence is skipped unless it recurs inside a sentence, so
+    "Officials said" does not become a name while "Beijing" does.
+    """
+    found: list[str] = []
+    inside: set[str] = set()
+    openers: list[str] = []
+    for match in _NAME_RUN.finditer(text):
+        span = match.group(1)
+        words = [w for w in span.split() if w]
+        while words and words[0] in NAME_STOP:
+            words.pop(0)
+        if not words:
+            continue
+        name = " ".join(words).replace("’", "'")
+        if name.endswith("'s"):
+            name = name[:-2]
+        name = name.strip(".'-").lower()
+        if len(name) < 2 or name in STOP_WORDS:
+            continue
+        starts_sentence = _starts_sentence(text, match.start(1))
+        if len(words) == 1 and starts_sentence and span.split()[0] == words[0]:
+            openers.append(name)
+            continue
+        inside.add(name)
+        found.append(name)
+    found.extend(name for name in openers if name in inside)
+    return found
+
+
+@dataclass
+class Story:
+    """What the engine reads of one story."""
+
+    headline: str = ""
+    standfirst: str = ""
+    body: str = ""
+    tags: Iterable[str] = ()
+    sections: Iterable[str | int] = ()
+
+
+@dataclass
+class Profile:
+    """A story's features before weighting: counts per feature, and a fingerprint of its text."""
+
+    counts: Counter = field(default_factory=Counter)
+    simhash: int = 0
+
+
+def story_profile(story: Story) -> Profile:
+    """Count a story's features (terms, names, tags, sections) and fingerprint its text."""
+    headline = text_clean(story.headline)
+    standfirst = text_clean(story.standfirst)
+    # The top of a story says what it is about; long tails (transcripts, full texts of orders) add
+    # cost more than meaning.
+    body = text_clean(story.body[: MAX_BODY_CHARS * 2])[:MAX_BODY_CHARS]
+    counts: Counter = Counter()
+    words: list[str] = []
+    for text, times in ((headline, 3), (standfirst, 2), (body, 1)):
+        if not text:
+            continue
+        terms = text_terms(text)
+        words.extend(terms)
+        for term in terms:
+            if len(term) <= MAX_FEATURE_LENGTH:
+                counts[term] += times
+        for name in text_names(text):
+            if len(name) < MAX_FEATURE_LENGTH:
+                counts[NAME + name] += times
+    for tag in story.tags:
+        tag = str(tag).strip().lower()[: MAX_FEATURE_LENGTH - 1]
+        if tag:
+            counts[TAG + tag] = 1
+    for section in story.sections:
+        counts[SECTION + str(section)] = 1
+    return Profile(counts=counts, simhash=simhash(words))
+
+
+def _kind(feature: str) -> str:
+    return feature[0] if feature[:1] in (NAME, TAG, SECTION) else "term"
+
+
+def idf(*, df: int, documents: int) -> float:
+    """Return the inverse document frequency of a feature found in `df` of `documents` stories."""
+    return math.log((documents + 1) / (df + 1)) + 1.0
+
+
+def profile_vector(profile: Profile, *, df: Mapping[str, int], documents: int) -> dict[str, float]:
+    """Weight a profile's features and keep the strongest; return the L2-normalised sparse vector.
+
+    `df` gives each feature's document frequency in the archive (missing means unseen).
+    """
+    weighted: dict[str, float] = {}
+    terms: list[str] = []
+    names: list[str] = []
+    keep: set[str] = set()
+    log_documents = math.log(documents + 1)
+    for feature, count in profile.counts.items():
+        kind = _kind(feature)
+        weight = (1.0 + math.log(count)) * (log_documents - math.log(df.get(feature, 0) + 1) + 1)
+        weighted[feature] = weight * KIND_WEIGHT[kind]
+        if kind == "term":
+            terms.append(feature)
+        elif kind == NAME:
+            names.append(feature)
+        else:
+            keep.add(feature)
+    if len(terms) > MAX_TERMS:
+        terms = sorted(terms, key=lambda f: (-weighted[f], f))[:MAX_TERMS]
+    if len(names) > MAX_NAMES:
+        names = sorted(names, key=lambda f: (-weighted[f], f))[:MAX_NAMES]
+    keep.update(terms)
+    keep.update(names)
+    norm = math.sqrt(sum(weighted[f] ** 2 for f in keep))
+    if norm == 0:
+        return {}
+    ordered = sorted(keep, key=lambda f: (-weighted[f], f))
+    return {f: round(weighted[f] / norm, 6) for f in ordered}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Return the dot product of two normalised sparse vectors (their cosine similarity)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b[f] for f, weight in a.items() if f in b)
+
+
+def time_factor(*, days_apart: float, window_days: int) -> float:
+    """Return how much the gap between two stories keeps of their similarity (0 outside the window).
+
+    1 on the same day, falling linearly to 0.5 at the edge of the window, so a story relates first
+    to coverage of its own period.
+    """
+    days = abs(days_apart)
+    if window_days <= 0:
+        return 1.0
+    if days > window_days:
+        return 0.0
+    return 1.0 - 0.5 * days / window_days
+
+
+def score(
+    a: Mapping[str, float],
+    b: Mapping[str, float],
+    *,
+    days_apart: float = 0.0,
+    window_days: int = 0,
+) -> float:
+    """Return the engine's relatedness of two stories: cosine times the time factor."""
+    return cosine(a, b) * time_factor(days_apart=days_apart, window_days=window_days)
+
+
+def reasons(a: Mapping[str, float], b: Mapping[str, float], *, limit: int = 6) -> dict:
+    """Explain a score: the shared names, terms, tags and sections that contributed most."""
+    shared = sorted(((f, a[f] * b[f]) for f in a if f in b), key=lambda item: item[1], reverse=True)
+    out: dict[str, list[str]] = {"names": [], "terms": [], "tags": [], "sections": []}
+    keys = {NAME: "names", TAG: "tags", SECTION: "sections", "term": "terms"}
+    for feature, _ in shared:
+        kind = _kind(feature)
+        bucket = out[keys[kind]]
+        if len(bucket) < limit:
+            bucket.append(feature if kind == "term" else feature[1:])
+    return out
+
+
+def simhash(words: Iterable[str]) -> int:
+    """Return a signed 64-bit SimHash of the words, close for near-identical texts."""
+    counts = Counter(words)
+    if not counts:
+        return 0
+    digests = np.array(
+        [
+            int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
+            for w in counts
+        ],
+        dtype=np.uint64,
+    )
+    bits = np.unpackbits(digests.view(np.uint8).reshape(-1, 8)[:, ::-1], axis=1, bitorder="little")
+    weights = np.array(list(counts.values()), dtype=np.float64)
+    total = (bits * 2.0 - 1.0).T @ weights
+    value = 0
+    for position, positive in enumerate(total > 0):
+        if positive:
+            value |= 1 << position
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+@functools.lru_cache(maxsize=500_000)
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+
+
+def near_duplicates(a: int, b: int) -> bool:
+    """Return whether two SimHash fingerprints belong to near-identical texts."""
+    if a == 0 or b == 0:
+        return False
+    return bin((a ^ b) & ((1 << 64) - 1)).count("1") <= DUPLICATE_SIMHASH_BITS
+
+
+def texts_score(pairs: Iterable[tuple[str, str]]) -> list[float]:
+    """Score text pairs exactly as the engine ranks stories (document statistics from the pairs).
+
+    Each text is read as a story body with no tags, sections or date, so only the text and the
+    names in it count; the time factor is 1.
+    """
+    pairs = list(pairs)
+    profiles = [(story_profile(Story(body=a)), story_profile(Story(body=b))) for a, b in pairs]
+    df: Counter = Counter()
+    for first, second in profiles:
+        df.update(first.counts.keys())
+        df.update(second.counts.keys())
+    documents = 2 * len(profiles)
+    out = []
+    for first, second in profiles:
+        va = profile_vector(first, df=df, documents=documents)
+        vb = profile_vector(second, df=df, documents=documents)
+        out.append(round(score(va, vb), 6))
+    return out

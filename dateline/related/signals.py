@@ -1,0 +1,32 @@
+"""Keep stored Related News lists current when articles are published, unpublished or deleted."""
+
+from __future__ import annotations
+
+import logging
+
+from dateline.related import engine, services
+
+logger = logging.getLogger(__name__)
+
+
+def on_published(sender, instance, **kwargs) -> None:
+    """Refresh the published article's list and the lists it now belongs in."""
+    summary = services.related_article_refresh(article_id=instance.pk)
+    logger.info(
+        "related (%s): article %s has %s related, entered %s lists, refilled %s",
+        engine.MODE,
+        instance.pk,
+        summary.own,
+        summary.inserted_into,
+        summary.refilled,
+    )
+
+
+def on_unpublished(sender, instance, **kwargs) -> None:
+    """Withdraw the article from every list and refill those lists."""
+    services.related_article_withdraw(article_id=instance.pk)
+
+
+def on_deleted(sender, instance, **kwargs) -> None:
+    """Withdraw a deleted article before its rows go."""
+    services.related_article_withdraw(article_id=instance.pk)

@@ -1,0 +1,82 @@
+"""The editors' Related News view: reasons for each suggestion, pins and exclusions, and the rebuild."""
+
+from __future__ import annotations
+
+import io
+from html.parser import HTMLParser
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from dateline.related.models import RelatedChoice, RelatedLink
+from dateline.related.tests.test_related import EngineFixture, titles
+
+
+class Rows(HTMLParser):
+    """Collect the text of each suggestion row, keyed by its data-related-id."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[int, str] = {}
+        self.current: int | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr" and dict(attrs).get("data-related-id"):
+            self.current = int(dict(attrs)["data-related-id"])
+            self.rows[self.current] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "tr":
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current is not None:
+            self.rows[self.current] += data
+
+
+class AdminViewTests(EngineFixture):
+    def setUp(self):
+        self.login()
+        self.url = reverse("related_article", args=[self.story.pk])
+
+    def test_shows_each_suggestion_with_its_reasons(self):
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        parser = Rows()
+        parser.feed(response.content.decode())
+        self.assertEqual(set(parser.rows), {self.energy.pk, self.trade.pk})
+        row = parser.rows[self.trade.pk]
+        self.assertIn("Shared names:", row)
+        self.assertIn("china-russia", row)
+        self.assertIn("China", row)  # the section title, not its id
+
+    def test_pin_and_exclude_from_the_view(self):
+        self.client.post(self.url, {"related": self.weather.pk, "action": "pin"})
+        self.client.post(self.url, {"related": self.energy.pk, "action": "exclude"})
+        self.assertEqual(titles(self.story), [self.weather.title, self.trade.title])
+        self.assertEqual(RelatedChoice.objects.filter(article_id=self.story.pk).count(), 2)
+        self.client.post(self.url, {"related": self.energy.pk, "action": "clear"})
+        self.assertIn(self.energy.title, titles(self.story))
+
+    def test_header_button_on_the_edit_view(self):
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.story.pk]))
+        self.assertContains(response, f'href="{self.url}"')
+
+    def test_bad_input_is_not_a_server_error(self):
+        self.assertEqual(self.client.post(self.url, {"related": "x"}).status_code, 200)
+        missing = reverse("related_article", args=[10**9])
+        self.assertEqual(self.client.get(missing).status_code, 404)
+
+
+class RebuildCommandTests(EngineFixture):
+    def test_rebuild_reports_mode_and_summary_and_is_repeatable(self):
+        before = sorted(RelatedLink.objects.values_list("article_id", "related_id", "rank"))
+        out = io.StringIO()
+        call_command("related", "rebuild", stdout=out, stderr=io.StringIO())
+        first = sorted(RelatedLink.objects.values_list("article_id", "related_id", "rank"))
+        call_command("related", "rebuild", stdout=io.StringIO(), stderr=io.StringIO())
+        second = sorted(RelatedLink.objects.values_list("article_id", "related_id", "rank"))
+        self.assertIn("lexical mode", out.getvalue())
+        self.assertIn("4 articles", out.getvalue())
+        self.assertEqual(first, second)
+        self.assertEqual({row[:2] for row in before}, {row[:2] for row in first})

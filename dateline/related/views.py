@@ -1,0 +1,82 @@
+"""The editors' Related News view: an article's stored list with reasons, pins and exclusions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.widgets import AdminPageChooser
+
+from dateline.newsroom.models import ArticlePage, SectionPage
+from dateline.related import engine, selectors, services
+from dateline.related.models import RelatedChoice
+
+
+class ChoiceForm(forms.Form):
+    """Pin or exclude one story in an article's Related News list."""
+
+    related = forms.ModelChoiceField(
+        queryset=ArticlePage.objects.all(),
+        widget=AdminPageChooser(target_models=[ArticlePage]),
+        label="Story",
+    )
+    action = forms.ChoiceField(choices=[*RelatedChoice.ACTIONS, ("clear", "Clear")])
+
+
+def _article(request: HttpRequest, page_id: int) -> ArticlePage:
+    article = ArticlePage.objects.filter(pk=page_id).first()
+    if article is None:
+        raise Http404("No such article")
+    if not article.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return article
+
+
+@require_http_methods(["GET", "POST"])
+def article_related(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Show why each story is in the article's list, and let the editor pin or exclude stories."""
+    article = _article(request, page_id)
+    form = ChoiceForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            related = form.cleaned_data["related"]
+            try:
+                services.related_choice_set(
+                    article_id=article.pk, related_id=related.pk, action=form.cleaned_data["action"]
+                )
+            except ValueError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Related News updated for “{article.title}”.")
+            return redirect(reverse("related_article", args=[article.pk]))
+        messages.error(request, "Choose a story and an action.")
+    suggestions = selectors.related_explained(article=article)
+    section_titles = dict(SectionPage.objects.values_list("pk", "title"))
+    for item in suggestions:
+        item["reasons"]["sections"] = [
+            section_titles.get(int(s), s) if str(s).isdigit() else s
+            for s in item["reasons"].get("sections", [])
+        ]
+    choices = selectors.related_choices(article=article)
+    titles = dict(
+        ArticlePage.objects.filter(pk__in=[c.related_id for c in choices]).values_list(
+            "pk", "title"
+        )
+    )
+    return TemplateResponse(
+        request,
+        "related/admin/article_related.html",
+        {
+            "article": article,
+            "suggestions": suggestions,
+            "choices": [(choice, titles.get(choice.related_id, "(deleted)")) for choice in choices],
+            "form": ChoiceForm(),
+            "mode": engine.MODE,
+            "profiled": selectors.related_profile(article=article) is not None,
+        },
+    )
