@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag
+from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from dateline.cache.selectors import article_dependent_tags
@@ -55,7 +56,7 @@ def _on_article_delete(sender, instance, **kwargs) -> None:
 
 
 def _on_settings_change(sender, instance, **kwargs) -> None:
-    """Site settings (name, About Us blurb, time zone) show on every page: purge them all."""
+    """Settings (name, About Us blurb, time zone, feed options) show everywhere: purge it all."""
     cache_purge_on_commit(tags=[cachetags.ALL])
 
 
@@ -81,7 +82,12 @@ def connect() -> None:
     page_published.connect(_on_publish_change, dispatch_uid="cache-published")
     page_unpublished.connect(_on_publish_change, dispatch_uid="cache-unpublished")
     post_page_move.connect(_on_move, dispatch_uid="cache-moved")
-    post_save.connect(_on_settings_change, sender=SiteSettings, dispatch_uid="cache-settings")
+    # Every registered settings model (site identity, feed options, checks) may change what pages
+    # or feeds show.
+    for model in {SiteSettings, *settings_registry}:
+        post_save.connect(
+            _on_settings_change, sender=model, dispatch_uid=f"cache-settings-{model._meta.label}"
+        )
     post_save.connect(_on_author_change, sender=Author, dispatch_uid="cache-author")
     post_delete.connect(_on_author_change, sender=Author, dispatch_uid="cache-author-del")
     post_save.connect(_on_tag_change, sender=Tag, dispatch_uid="cache-tag")

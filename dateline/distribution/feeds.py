@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
+from dateline.core.cachetags import FEEDS, cache_tags_add
 from dateline.core.selectors import site_settings_for
 from dateline.distribution import selectors
 from dateline.distribution.content import article_description, article_full_html, iso_datetime
@@ -134,6 +135,8 @@ def feed_scope(*, request: HttpRequest, scope: str | None, slug: str | None) -> 
     site = selectors.request_site(request=request)
     if site is None:
         raise Http404("No site")
+    # Feeds are cached like pages and purged whenever a story is published, changed or withdrawn.
+    cache_tags_add(request, FEEDS)
     config = selectors.distribution_settings_for(site=site)
     core = site_settings_for(site=site)
     site_name, tagline = core.site_name, core.tagline

@@ -30,6 +30,7 @@ from dateline.newsroom.factories import (
     AuthorFactory,
     SectionPageFactory,
     home_page,
+    paragraphs,
 )
 
 CACHE_HEADER = "X-Dateline-Cache"
@@ -82,16 +83,41 @@ class InvalidationTests(PageCacheTestCase):
         cls.first = ArticlePageFactory(
             parent=cls.desk_a,
             slug="ferry-timetable",
+            standfirst="",
+            title="Harbour ferry timetable changes for the winter",
+            body=paragraphs(
+                "The Harbour Ferry Company will run fewer crossings from the old pier this winter.",
+                "Ferry passengers at Millbrook harbour should check the new timetable.",
+            ),
             authors=[cls.xu],
             tags=["ferries"],
             additional_sections=[cls.desk_b],
         )
         cls.second = ArticlePageFactory(
-            parent=cls.desk_a, slug="new-pier", authors=[cls.yan], tags=["ferries"]
+            parent=cls.desk_a,
+            slug="new-pier",
+            standfirst="",
+            title="New ferry pier planned for Millbrook harbour",
+            body=paragraphs(
+                "Millbrook harbour will get a new pier for the Harbour Ferry Company's boats.",
+                "Ferry crossings will move to the new pier when it opens next year.",
+            ),
+            authors=[cls.yan],
+            tags=["ferries"],
         )
         cls.third = ArticlePageFactory(
-            parent=cls.desk_c, slug="opera-season", authors=[cls.yan], tags=["opera"]
+            parent=cls.desk_c,
+            slug="opera-season",
+            standfirst="",
+            title="Singers rehearse Rossini comedy",
+            body=paragraphs("Soprano Ilse Varga rehearses Rossini arias for October concerts."),
+            authors=[cls.yan],
+            tags=["opera"],
         )
+        # Publish the way the editor does, so features that react to publishing (Related News)
+        # have built what these pages show.
+        for article in (cls.first, cls.second, cls.third):
+            article.save_revision().publish()
 
     def pages(self) -> dict[str, str]:
         return {
