@@ -71,3 +71,28 @@ def seconds_until_local_midnight(zone: dt.tzinfo, *, now: dt.datetime | None = N
     current = now or local_now(zone)
     remaining = (next_local_midnight(zone, now=current) - current).total_seconds()
     return max(0, int(remaining))
+
+
+# English month names and their usual abbreviations, lower-case, to month numbers (1-12); used to
+# read dates written in text (importers, editorial checks).
+MONTH_NUMBERS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}

@@ -23,6 +23,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from dateline.core.dates import MONTH_NUMBERS
+
 # Lines that start the page furniture after the story: nothing from there on is the article's.
 FURNITURE = {
     "related news",
@@ -43,27 +45,7 @@ FURNITURE = {
     "you may also like",
     "tags",
 }
-_MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = MONTH_NUMBERS
 _DAY_NAMES = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?"
 
 

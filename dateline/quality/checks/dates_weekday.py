@@ -13,32 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from dateline.core.dates import MONTH_NUMBERS
 from dateline.quality.checks.base import WARNING, Check, register
 from dateline.quality.subjects import BODY, STANDFIRST
 from dateline.quality.text import sentences
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+MONTHS = MONTH_NUMBERS
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = "|".join(DAYS)
 WITH_DATE = re.compile(
