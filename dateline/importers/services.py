@@ -295,18 +295,14 @@ def _attachment_image(run: _WordPressRun, attachment: WXRAttachment) -> int | No
             image = image_ensure(path=path, title=attachment.title, description=attachment.alt)
             image_id = image.pk
             checksum = checksum_of([image.file_hash, attachment.title, attachment.alt])
-            if record is not None and record.target_id == image_id and record.checksum == checksum:
-                run.report.count("attachment", "skip")
-            else:
-                run.report.count("attachment", "update" if record else "create")
-                imported_item_record(
-                    source=WP,
-                    origin=run.origin,
-                    kind="attachment",
-                    source_id=attachment.post_id,
-                    target_id=image_id,
-                    checksum=checksum,
-                )
+            _bookkeep(
+                run,
+                kind="attachment",
+                source_id=attachment.post_id,
+                record=record,
+                target_id=image_id,
+                checksum=checksum,
+            )
     run.images[attachment.post_id] = image_id
     return image_id
 
@@ -361,15 +357,11 @@ def _import_authors(run: _WordPressRun) -> None:
         record = imported_item_get(source=WP, origin=run.origin, kind="author", source_id=login)
         dateline_author = author_ensure(slug=slug[:200], name=name[:200])
         run.authors[login] = dateline_author
-        if record and record.checksum == checksum and record.target_id == dateline_author.pk:
-            run.report.count("author", "skip")
-            continue
-        run.report.count("author", "update" if record else "create")
-        imported_item_record(
-            source=WP,
-            origin=run.origin,
+        _bookkeep(
+            run,
             kind="author",
             source_id=login,
+            record=record,
             target_id=dateline_author.pk,
             checksum=checksum,
         )
@@ -407,18 +399,38 @@ def _import_categories(run: _WordPressRun) -> None:
             section = section_ensure(home=run.home, slug=section_slug, title=title, intro=intro)
         # else: a section the newsroom already has: file the posts there, keep its title and intro.
         run.sections[slug] = section
-        if record and record.checksum == checksum and record.target_id == section.pk:
-            run.report.count("category", "skip")
-            continue
-        run.report.count("category", "update" if record else "create")
-        imported_item_record(
-            source=WP,
-            origin=run.origin,
+        _bookkeep(
+            run,
             kind="category",
             source_id=slug,
+            record=record,
             target_id=section.pk,
             checksum=checksum,
         )
+
+
+def _bookkeep(
+    run: _WordPressRun,
+    *,
+    kind: str,
+    source_id: str,
+    record: ImportedItem | None,
+    target_id: int,
+    checksum: str,
+) -> None:
+    """Count a source item as skipped (unchanged), updated or created, and remember what it became."""
+    if record is not None and record.checksum == checksum and record.target_id == target_id:
+        run.report.count(kind, "skip")
+        return
+    run.report.count(kind, "update" if record else "create")
+    imported_item_record(
+        source=WP,
+        origin=run.origin,
+        kind=kind,
+        source_id=source_id,
+        target_id=target_id,
+        checksum=checksum,
+    )
 
 
 def _import_tags(run: _WordPressRun) -> None:
@@ -427,17 +439,8 @@ def _import_tags(run: _WordPressRun) -> None:
         tag = tag_ensure(name=name)
         checksum = checksum_of([name])
         record = imported_item_get(source=WP, origin=run.origin, kind="tag", source_id=slug)
-        if record and record.checksum == checksum and record.target_id == tag.pk:
-            run.report.count("tag", "skip")
-            continue
-        run.report.count("tag", "update" if record else "create")
-        imported_item_record(
-            source=WP,
-            origin=run.origin,
-            kind="tag",
-            source_id=slug,
-            target_id=tag.pk,
-            checksum=checksum,
+        _bookkeep(
+            run, kind="tag", source_id=slug, record=record, target_id=tag.pk, checksum=checksum
         )
 
 
