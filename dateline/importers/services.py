@@ -578,9 +578,33 @@ def _import_post(run: _WordPressRun, item: WXRItem) -> None:
         )
     except Exception as exc:  # name the item, then let the run roll back
         raise ImportFailed(f"{item.label} (line {item.line}): {exc}") from exc
-    action = "update" if existing is not None else "create"
-    run.report.count("post", action)
-    if item.sticky:
+    _item_done(
+        run,
+        item,
+        kind="post",
+        page=article,
+        created=existing is None,
+        checksum=checksum,
+        notes=notes,
+        summary=summary,
+    )
+
+
+def _item_done(
+    run: _WordPressRun,
+    item: WXRItem,
+    *,
+    kind: str,
+    page: Page,
+    created: bool,
+    checksum: str,
+    notes: list[str],
+    summary: dict,
+) -> None:
+    """Report an imported post or page, remember what it became, and redirect its old permalinks."""
+    action = "create" if created else "update"
+    run.report.count(kind, action)
+    if item.sticky and kind == "post":
         run.report.count("sticky post", "noted")
         run.report.note(f"{item.label}: sticky in WordPress (consider it for the top stories)")
     for note in notes:
@@ -588,13 +612,13 @@ def _import_post(run: _WordPressRun, item: WXRItem) -> None:
     imported_item_record(
         source=WP,
         origin=run.origin,
-        kind="post",
+        kind=kind,
         source_id=item.post_id,
-        target_id=article.pk,
+        target_id=page.pk,
         checksum=checksum,
     )
-    _redirects(run, item, article)
-    run.report.items.append({**summary, "action": action, "url": article.url})
+    _redirects(run, item, page)
+    run.report.items.append({**summary, "action": action, "url": page.url})
 
 
 def _redirects(run: _WordPressRun, item: WXRItem, page: Page) -> None:
@@ -643,20 +667,16 @@ def _import_page(run: _WordPressRun, item: WXRItem, parent: Page) -> None:
     except Exception as exc:
         raise ImportFailed(f"{item.label} (line {item.line}): {exc}") from exc
     run.pages[item.post_id] = page
-    action = "update" if existing is not None else "create"
-    run.report.count("page", action)
-    for note in notes:
-        run.report.note(f"{item.label}: {note}")
-    imported_item_record(
-        source=WP,
-        origin=run.origin,
+    _item_done(
+        run,
+        item,
         kind="page",
-        source_id=item.post_id,
-        target_id=page.pk,
+        page=page,
+        created=existing is None,
         checksum=checksum,
+        notes=notes,
+        summary=summary,
     )
-    _redirects(run, item, page)
-    run.report.items.append({**summary, "action": action, "url": page.url})
 
 
 def wordpress_import(
