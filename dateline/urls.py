@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from dateline.core import routing
 from dateline.search import views as search_views
 
 urlpatterns = [
@@ -23,4 +24,9 @@ if settings.DATELINE_SERVE_MEDIA:
         re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Pages: Wagtail's serve view behind a two-query route lookup (core.routing); Wagtail's own URLs
+# (its `_util/` views, and `wagtail_serve` for reversing) follow unchanged.
+urlpatterns += [
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", routing.serve),
+    path("", include(wagtail_urls)),
+]

@@ -10,6 +10,9 @@ class CacheConfig(AppConfig):
 
     def ready(self) -> None:
         # Purge exactly the pages that show what changed: connected here, never called by newsroom.
-        from dateline.cache import signals
+        from dateline.cache import signals, store
+        from dateline.core import memo
 
         signals.connect()
+        # Site-wide reads (navigation, settings) are remembered until the next purge moves the token.
+        memo.token_source_set(store.current_seq)

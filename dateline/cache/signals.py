@@ -9,12 +9,16 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag
 from wagtail.contrib.settings.registry import registry as settings_registry
+from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from dateline.almanac.days import shows_leap_day_events
+from dateline.almanac.models import Event
 from dateline.cache.selectors import article_dependent_tags
 from dateline.cache.services import cache_purge_on_commit
-from dateline.core import cachetags
+from dateline.core import cachetags, dates
 from dateline.core.models import SiteSettings
+from dateline.core.selectors import site_settings_for
 from dateline.newsroom.models import ArticlePage, Author, HomePage
 
 _BEFORE = "_dateline_cache_tags_before"
@@ -72,6 +76,16 @@ def _on_tag_change(sender, instance, **kwargs) -> None:
     )
 
 
+def _on_event_change(sender, instance, **kwargs) -> None:
+    """An almanac event of today's calendar day changed: today's On this day block may change."""
+    today = dates.local_today(site_settings_for().zone)
+    days = {(today.month, today.day)}
+    if shows_leap_day_events(today):
+        days.add((2, 29))
+    if (instance.month, instance.day) in days:
+        cache_purge_on_commit(tags=[cachetags.ALMANAC])
+
+
 def connect() -> None:
     """Connect the purge handlers (idempotent: each has a dispatch uid)."""
     pre_save.connect(_remember_article_before, sender=ArticlePage, dispatch_uid="cache-pre-save")
@@ -88,6 +102,15 @@ def connect() -> None:
         post_save.connect(
             _on_settings_change, sender=model, dispatch_uid=f"cache-settings-{model._meta.label}"
         )
+    # A site's host or root page changes every URL; a view restriction must stop cached copies of
+    # the pages it now protects. Both are rare: purge everything (and the process memo with it).
+    for model in (Site, PageViewRestriction):
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(
+                _on_settings_change, sender=model, dispatch_uid=f"cache-{model._meta.label}-{name}"
+            )
+    post_save.connect(_on_event_change, sender=Event, dispatch_uid="cache-event")
+    post_delete.connect(_on_event_change, sender=Event, dispatch_uid="cache-event-del")
     post_save.connect(_on_author_change, sender=Author, dispatch_uid="cache-author")
     post_delete.connect(_on_author_change, sender=Author, dispatch_uid="cache-author-del")
     post_save.connect(_on_tag_change, sender=Tag, dispatch_uid="cache-tag")

@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from dateline.core.dates import get_zone, time_zone_names, validate_time_zone
+from dateline.core.memo import MemoisedSiteSetting
 
 
 class TimeZoneSelect(forms.Select):
@@ -20,7 +21,7 @@ class TimeZoneSelect(forms.Select):
 
 
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
+class SiteSettings(MemoisedSiteSetting, BaseSiteSetting):
     """What every page of one site shows besides its own content."""
 
     select_related = ["about_page"]

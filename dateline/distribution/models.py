@@ -8,9 +8,11 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.images import get_image_model_string
 
+from dateline.core.memo import MemoisedSiteSetting
+
 
 @register_setting(icon="rss")
-class DistributionSettings(BaseSiteSetting):
+class DistributionSettings(MemoisedSiteSetting, BaseSiteSetting):
     """How the site presents itself to feed readers, search engines and social networks."""
 
     select_related = ["publisher_logo"]

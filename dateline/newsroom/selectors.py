@@ -9,6 +9,7 @@ from django.db.models.functions import RowNumber, Substr
 from taggit.models import Tag
 from wagtail.models import Page
 
+from dateline.core.memo import site_memo
 from dateline.core.pagination import paginate
 from dateline.newsroom.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
 
@@ -90,6 +91,15 @@ def section_fronts(
     return [(section, by_section.get(section.path, [])) for section in sections]
 
 
+def sections_by_path() -> dict[str, SectionPage]:
+    """Return every section keyed by its tree path, remembered until the content changes.
+
+    Sections are few and every article page names its primary one (its parent), so one memo
+    replaces a query per render.
+    """
+    return site_memo("sections-by-path", lambda: {s.path: s for s in SectionPage.objects.all()})
+
+
 def article_sections(*, article: ArticlePage) -> list[SectionPage]:
     """Return the article's sections, primary (its parent) first, then the further ones by title.
 
@@ -97,7 +107,7 @@ def article_sections(*, article: ArticlePage) -> list[SectionPage]:
     """
     sections: list[SectionPage] = []
     if article.path and len(article.path) > Page.steplen:
-        parent = SectionPage.objects.filter(path=article.path[: -Page.steplen]).first()
+        parent = sections_by_path().get(article.path[: -Page.steplen])
         if parent is not None:
             sections.append(parent)
     further = sorted(article.additional_sections.all(), key=lambda section: section.title)
@@ -137,5 +147,14 @@ def tag_articles(*, tag: Tag) -> QuerySet[ArticlePage]:
 
 
 def menu_sections() -> list[SectionPage]:
-    """Return the live sections shown in the site's navigation, in tree order."""
-    return list(SectionPage.objects.live().public().in_menu().order_by("path"))
+    """Return the live sections shown in the site's navigation, in tree order.
+
+    Remembered in the process until the content changes (`core.memo`): every page shows it. Sorted
+    here rather than by the database, whose plan for `ORDER BY path` walks the whole page tree.
+    """
+
+    def load() -> tuple[SectionPage, ...]:
+        sections = SectionPage.objects.live().public().in_menu()
+        return tuple(sorted(sections, key=lambda section: section.path))
+
+    return list(site_memo("menu-sections", load))

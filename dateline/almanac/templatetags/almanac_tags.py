@@ -8,6 +8,7 @@ from dateline.almanac.selectors import on_this_day as select_on_this_day
 from dateline.core.cachetags import ALMANAC, cache_tags_add
 from dateline.core.dates import local_today
 from dateline.core.features import feature_enabled
+from dateline.core.memo import site_memo
 from dateline.core.selectors import site_settings_for
 
 register = template.Library()
@@ -25,7 +26,12 @@ def on_this_day(context: template.Context) -> dict:
         return {"entry": None}
     zone = site_settings_for(request=request).zone
     today = local_today(zone)
-    entry = select_on_this_day(day=today, zone=zone, request=request)
+    # The same for every page of the day: remembered until the content changes (core.memo).
+    host = request.get_host() if request is not None else ""
+    entry = site_memo(
+        ("on-this-day", today, str(zone), host),
+        lambda: select_on_this_day(day=today, zone=zone, request=request),
+    )
     return {
         "entry": entry,
         "today": today,

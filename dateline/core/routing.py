@@ -1,0 +1,102 @@
+"""Page routing in a fixed, small number of queries, whatever the depth of the page tree.
+
+Wagtail routes a request one path segment at a time: the site, its root page, then for each segment
+the child page and its specific row, seven queries for `/section/article/`. Every page's `url_path`
+is already stored, so when no page type along the way routes requests itself, the page at a path is
+simply the one whose `url_path` is the site root's plus that path: two queries, and the site and its
+root come from the process memo (`core.memo`). The result is handed to Wagtail's own `serve` view,
+which still runs every `before_serve_page` hook (view restrictions, previews); any path the fast
+lookup cannot answer exactly (a routable page's own routes, an unknown path, translations) goes
+through Wagtail's normal routing.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+from wagtail import views as wagtail_views
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page, Site, get_page_models
+from wagtail.url_routing import RouteResult
+
+from dateline.core.memo import site_memo
+
+# The attributes Wagtail reads before doing the work itself (wagtail.models.Site / Page).
+_SITE_ATTR = "_wagtail_site"
+_ROUTE_ATTR = "_wagtail_route_for_request"
+
+
+@functools.cache
+def _self_routing_models() -> frozenset[type]:
+    """Return the page models whose `route` differs from Wagtail's default segment walk."""
+    return frozenset(model for model in get_page_models() if model.route is not Page.route)
+
+
+def request_site(request: HttpRequest) -> Site | None:
+    """Return the request's Wagtail site, from the memo, and leave it where Wagtail looks for it."""
+    if hasattr(request, _SITE_ATTR):
+        return getattr(request, _SITE_ATTR)
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    site = site_memo(("site", hostname, port), lambda: Site._find_for_request(request))
+    site = copy.copy(site) if site is not None else None
+    setattr(request, _SITE_ATTR, site)
+    return site
+
+
+def _site_root(site: Site) -> Page:
+    """Return the site's root page (specific), from the memo: used for its type, path and routes."""
+    return site_memo(("site-root", site.pk), lambda: site.root_page.specific)
+
+
+def route_prime(*, request: HttpRequest, path: str) -> bool:
+    """Find the live page at `path` in two queries and leave the route where Wagtail looks for it.
+
+    Returns whether it did; when not, Wagtail routes the request itself (same result, more queries).
+    """
+    if hasattr(request, _ROUTE_ATTR) or getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return False
+    components = [component for component in path.split("/") if component]
+    if not components:
+        return False
+    site = request_site(request)
+    if site is None:
+        return False
+    root = _site_root(site)
+    if _self_routing_models() - {type(root)}:
+        return False  # a page below the root may route its own sub-paths
+    if isinstance(root, RoutablePageMixin):
+        try:
+            root.resolve_subpage("/" + "/".join(components) + "/")
+        except Http404:  # Resolver404: not one of the root's own routes
+            pass
+        else:
+            return False  # the root's own route wins, as in Wagtail's walk
+    elif type(root).route is not Page.route:
+        return False
+    row = (
+        Page.objects.filter(
+            slug=components[-1], url_path=root.url_path + "/".join(components) + "/"
+        )
+        .values_list("pk", "content_type_id", "live")
+        .first()
+    )
+    if row is None or not row[2]:
+        return False  # Wagtail answers 404 (or finds a page this lookup could not)
+    model = ContentType.objects.get_for_id(row[1]).model_class()
+    page = model.objects.filter(pk=row[0]).first() if model is not None else None
+    if page is None:
+        return False
+    setattr(request, _ROUTE_ATTR, RouteResult(page))
+    return True
+
+
+def serve(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve the page at `path`: the fast lookup, then Wagtail's own serve view and hooks."""
+    route_prime(request=request, path=path)
+    return wagtail_views.serve(request, path)
