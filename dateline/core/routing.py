@@ -17,6 +17,7 @@ import functools
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
@@ -29,6 +30,12 @@ from dateline.core.memo import site_memo
 # The attributes Wagtail reads before doing the work itself (wagtail.models.Site / Page).
 _SITE_ATTR = "_wagtail_site"
 _ROUTE_ATTR = "_wagtail_route_for_request"
+
+
+_LOOKUP_SQL = (
+    f"SELECT id, content_type_id, live FROM {Page._meta.db_table} "  # noqa: S608 - a model's table
+    "WHERE slug = %s AND url_path = %s LIMIT 1"
+)
 
 
 @functools.cache
@@ -79,17 +86,15 @@ def route_prime(*, request: HttpRequest, path: str) -> bool:
             return False  # the root's own route wins, as in Wagtail's walk
     elif type(root).route is not Page.route:
         return False
-    row = (
-        Page.objects.filter(
-            slug=components[-1], url_path=root.url_path + "/".join(components) + "/"
-        )
-        .values_list("pk", "content_type_id", "live")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        # Plain SQL: this runs on every uncached page view and the ORM would compile it each time.
+        cursor.execute(_LOOKUP_SQL, [components[-1], root.url_path + "/".join(components) + "/"])
+        row = cursor.fetchone()
     if row is None or not row[2]:
         return False  # Wagtail answers 404 (or finds a page this lookup could not)
     model = ContentType.objects.get_for_id(row[1]).model_class()
-    page = model.objects.filter(pk=row[0]).first() if model is not None else None
+    page = model.objects.filter(pk=row[0])[:1] if model is not None else []
+    page = next(iter(page), None)
     if page is None:
         return False
     setattr(request, _ROUTE_ATTR, RouteResult(page))

@@ -110,7 +110,19 @@ def article_sections(*, article: ArticlePage) -> list[SectionPage]:
         parent = sections_by_path().get(article.path[: -Page.steplen])
         if parent is not None:
             sections.append(parent)
-    further = sorted(article.additional_sections.all(), key=lambda section: section.title)
+    # Ids only (the sections themselves come from the memo); on previews, from the editor's form.
+    by_pk = {section.pk: section for section in sections_by_path().values()}
+    chosen = article.additional_sections.all()
+    if isinstance(chosen, QuerySet):
+        ids = list(chosen.values_list("pk", flat=True))
+    else:  # the editor's unsaved choice (a preview): the sections themselves, in memory
+        ids = [section.pk for section in chosen]
+    missing = [pk for pk in ids if pk not in by_pk]
+    if missing:  # only when the memo is off or a section was added since it was filled
+        by_pk.update(
+            (section.pk, section) for section in SectionPage.objects.filter(pk__in=missing)
+        )
+    further = sorted((by_pk[pk] for pk in ids if pk in by_pk), key=lambda section: section.title)
     sections.extend(section for section in further if section not in sections)
     return sections
 

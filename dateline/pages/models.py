@@ -9,9 +9,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from dateline.core.blocks import BodyBlock
+from dateline.core.pages import ViewRestrictionsMemoMixin
 
 
-class StandardPage(Page):
+class StandardPage(ViewRestrictionsMemoMixin, Page):
     """A page of prose that is not news: About Us, contact, policies."""
 
     intro = models.TextField(blank=True)

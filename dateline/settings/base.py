@@ -99,7 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections stay open like PostgreSQL's (one per server thread): opening one and running the
+    # PRAGMAs above cost more than rendering a page's queries. Each statement outside a transaction
+    # still reads the latest committed data.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
