@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
+from django.urls import get_script_prefix
 from wagtail import views as wagtail_views
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site, get_page_models
@@ -99,6 +100,34 @@ def route_prime(*, request: HttpRequest, path: str) -> bool:
         return False
     setattr(request, _ROUTE_ATTR, RouteResult(page))
     return True
+
+
+def page_url(*, url_path: str, request: HttpRequest | None) -> str | None:
+    """Return the URL `{% pageurl %}` gives the page at `url_path`, without loading the page.
+
+    Relative on the request's own site (or when there is only one site), absolute on another;
+    None when no site contains it. Lists of links (Related News) read only titles and paths, and
+    this turns a path into its link.
+    """
+    roots = getattr(request, "_wagtail_cached_site_root_paths", None)
+    if roots is None:
+        roots = Site.get_site_root_paths()
+        if request is not None:
+            request._wagtail_cached_site_root_paths = roots
+    candidates = [root for root in roots if url_path.startswith(root.root_path)]
+    if not candidates:
+        return None
+    current = request_site(request) if request is not None else None
+    chosen = next(
+        (root for root in candidates if current is not None and root.site_id == current.pk),
+        candidates[0],
+    )
+    path = get_script_prefix() + url_path[len(chosen.root_path) :]
+    if current is not None and chosen.site_id == current.pk:
+        return path
+    if current is None and len({root.site_id for root in roots}) == 1:
+        return path  # one site only: relative, as Wagtail's `page.url` gives it
+    return chosen.root_url + path
 
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:

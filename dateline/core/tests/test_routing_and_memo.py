@@ -15,7 +15,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from dateline.almanac.factories import EventFactory
 from dateline.core import dates, memo
 from dateline.core.models import SiteSettings
-from dateline.core.routing import route_prime
+from dateline.core.routing import page_url, route_prime
 from dateline.core.services import site_settings_update
 from dateline.newsroom.factories import (
     ArticlePageFactory,
@@ -71,6 +71,15 @@ class RoutingTests(WagtailPageTestCase):
             self.routed(draft.url_path.removeprefix(self.home.url_path[:-1])), (False, None)
         )
         self.assertEqual(self.client.get("/world/not-yet/").status_code, 404)
+
+    def test_page_url_matches_wagtails_link(self):
+        request = RequestFactory().get("/")
+        for page in (self.article, self.section, self.home):
+            self.assertEqual(
+                page_url(url_path=page.url_path, request=request), page.get_url(request=request)
+            )
+            self.assertEqual(page_url(url_path=page.url_path, request=None), page.url)
+        self.assertIsNone(page_url(url_path="/elsewhere/", request=request))
 
     def test_served_page_is_the_article(self):
         response = self.client.get(self.article.url)

@@ -21,4 +21,6 @@ def related_news(context: template.Context, article) -> dict:
     )
     # The page must be purged when any story it shows here changes (docs/caching.md).
     cache_tags_add(context.get("request"), (page_tag(item.pk) for item in items))
-    return {"enabled": enabled, "items": items, "request": context.get("request")}
+    request = context.get("request")
+    links = [(item, item.url(request)) for item in items]
+    return {"enabled": enabled, "items": items, "links": links, "request": request}

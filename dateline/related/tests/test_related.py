@@ -109,11 +109,25 @@ class RelatedArticlesTests(EngineFixture):
         self.assertEqual(set(titles(self.story)[:2]), {self.energy.title, self.trade.title})
 
     def test_never_itself_a_draft_or_an_unrelated_story(self):
-        related = related_articles(article=self.story, limit=10)
-        self.assertNotIn(self.story, related)
-        self.assertNotIn(self.draft, related)
-        self.assertNotIn(self.weather, related)
+        related = [item.pk for item in related_articles(article=self.story, limit=10)]
+        self.assertTrue(related)
+        self.assertNotIn(self.story.pk, related)
+        self.assertNotIn(self.draft.pk, related)
+        self.assertNotIn(self.weather.pk, related)
         self.assertEqual(related_articles(article=self.weather, limit=10), [])
+
+    def test_items_carry_the_link_title_and_date_the_block_shows(self):
+        pages = {page.pk: page for page in (self.energy, self.trade)}
+        items = [item for item in related_articles(article=self.story) if item.pk in pages]
+        self.assertEqual(len(items), 2)
+        for item in items:
+            page = pages[item.pk]
+            self.assertEqual(item.title, page.title)
+            self.assertEqual(item.url(), page.url)
+            self.assertEqual(item.published_at, page.published_at)
+            self.assertIsNotNone(item.published_at.tzinfo)
+        html = self.client.get(self.story.url).content.decode()
+        self.assertIn(f'<a href="{self.trade.url}">', html)
 
     def test_limit(self):
         self.assertEqual(len(related_articles(article=self.story, limit=1)), 1)
