@@ -13,6 +13,10 @@ from dateline.core.memo import site_memo
 from dateline.core.pagination import paginate
 from dateline.newsroom.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
 
+# Section fronts rank among at least this many of the newest stories (see `section_fronts`).
+FRONTS_MIN_WINDOW = 300
+FRONTS_WINDOW_PER_STORY = 10
+
 
 def live_articles() -> QuerySet[ArticlePage]:
     """Return the articles readers may see, newest first, with what a listing card shows."""
@@ -64,17 +68,21 @@ def section_fronts(
 ) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """Return each live section under `home` in menu order with its latest `per_section` stories.
 
-    Two queries whatever the number of sections: the sections, then every section's top stories
-    ranked with a window function over the primary-section path.
+    Ranks with a window function over the primary-section path, but only among the newest few
+    hundred stories of the site (read newest first through the `published_at` index), so the cost
+    does not grow with the archive; a section with fewer than `per_section` stories among them gets
+    one query of its own, and only when the archive is larger than that window.
     """
     sections = list(SectionPage.objects.child_of(home).live().public().order_by("path"))
     if not sections:
         return []
     section_depth = home.depth + 1
     prefix_length = section_depth * Page.steplen
+    stories = live_articles().filter(path__startswith=home.path, depth=section_depth + 1)
+    window = max(FRONTS_MIN_WINDOW, per_section * len(sections) * FRONTS_WINDOW_PER_STORY)
+    recent = list(stories.values_list("pk", flat=True)[:window])
     ranked = (
-        live_articles()
-        .filter(path__startswith=home.path, depth=section_depth + 1)
+        stories.filter(pk__in=recent)
         .annotate(
             section_path=Substr("path", 1, prefix_length),
             rank=Window(
@@ -88,6 +96,12 @@ def section_fronts(
     by_section: dict[str, list[ArticlePage]] = {}
     for article in ranked:
         by_section.setdefault(article.section_path, []).append(article)
+    if len(recent) == window:  # the window did not hold the whole archive
+        for section in sections:
+            if len(by_section.get(section.path, [])) < per_section:
+                by_section[section.path] = list(
+                    stories.filter(path__startswith=section.path)[:per_section]
+                )
     return [(section, by_section.get(section.path, [])) for section in sections]
 
 

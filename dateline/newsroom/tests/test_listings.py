@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from django.test import override_settings
 from wagtail.test.utils import WagtailPageTestCase
 
+from dateline.newsroom import selectors
 from dateline.newsroom.factories import (
     ArticlePageFactory,
     AuthorFactory,
@@ -113,6 +115,28 @@ class HomePageTests(WagtailPageTestCase):
         self.assertNotIn("World story 1", front)
         local_front = html[html.index('id="front-local"') :]
         self.assertIn("An old local story", local_front)
+
+    def test_section_fronts_beyond_the_recent_window_are_the_same(self):
+        """A section whose stories are all older than the window still shows its latest ones."""
+        exact = [
+            (section.pk, [article.pk for article in articles])
+            for section, articles in selectors.section_fronts(home=self.home, per_section=3)
+        ]
+        with (
+            mock.patch.object(selectors, "FRONTS_MIN_WINDOW", 1),
+            mock.patch.object(selectors, "FRONTS_WINDOW_PER_STORY", 0),
+        ):
+            narrow = [
+                (section.pk, [article.pk for article in articles])
+                for section, articles in selectors.section_fronts(home=self.home, per_section=1)
+            ]
+            windowed = [
+                (section.pk, [article.pk for article in articles])
+                for section, articles in selectors.section_fronts(home=self.home, per_section=3)
+            ]
+        self.assertEqual(windowed, exact)
+        self.assertEqual(narrow, [(pk, pks[:1]) for pk, pks in exact])
+        self.assertTrue(any(pks for _, pks in exact))
 
     def test_top_stories_lead_the_front_page(self):
         home_top_stories_set(home=self.home, articles=[self.old])
