@@ -32,6 +32,10 @@ from dateline.newsroom.forms import ArticlePageForm
 UPDATE_NOTICE_AFTER = dt.timedelta(minutes=30)
 
 
+# Set on the request by the home page's author and tag routes, which show none of the front page.
+_ROUTE_PAGE = "_dateline_home_route_page"
+
+
 def tag_path(slug: str) -> str:
     """Return the path of a tag's page, served by the home page at /tags/<slug>/."""
     return f"/tags/{slug}/"
@@ -63,6 +67,8 @@ class HomePage(ViewRestrictionsMemoMixin, RoutablePageMixin, Page):
         from dateline.newsroom import selectors
 
         context = super().get_context(request, *args, **kwargs)
+        if getattr(request, _ROUTE_PAGE, False):
+            return context  # an author or tag page: the front page's lists are not shown
         context["top_stories"] = selectors.top_stories(home=self)
         context["latest"] = selectors.latest_articles(limit=9)
         context["section_fronts"] = selectors.section_fronts(home=self, per_section=3)
@@ -82,6 +88,7 @@ class HomePage(ViewRestrictionsMemoMixin, RoutablePageMixin, Page):
         articles = selectors.paginated(
             selectors.author_articles(author=author), page=request.GET.get("page")
         )
+        setattr(request, _ROUTE_PAGE, True)
         return self.render(
             request,
             context_overrides={"author": author, "articles": articles},
@@ -102,6 +109,7 @@ class HomePage(ViewRestrictionsMemoMixin, RoutablePageMixin, Page):
         articles = selectors.paginated(
             selectors.tag_articles(tag=tag), page=request.GET.get("page")
         )
+        setattr(request, _ROUTE_PAGE, True)
         return self.render(
             request,
             context_overrides={"tag": tag, "articles": articles},
