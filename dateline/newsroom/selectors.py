@@ -58,9 +58,61 @@ def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
     secondary = ArticlePage.additional_sections.through.objects.filter(sectionpage=section).values(
         "articlepage_id"
     )
-    return live_articles().filter(
-        Q(path__startswith=section.path, depth=section.depth + 1) | Q(pk__in=secondary)
+    # Its children as a subquery on tree-path ranges: SQLite then reads the section's own rows
+    # through the path index instead of walking the archive newest first (a small section in a
+    # large archive took half a second), so the cost follows the section's size, not the archive's.
+    children = Page.objects.filter(_children_of([section.path], depth=section.depth + 1)).values(
+        "pk"
     )
+    return live_articles().filter(Q(pk__in=children) | Q(pk__in=secondary))
+
+
+def home_sections(*, home: HomePage) -> list[SectionPage]:
+    """Return the live, public sections directly under `home`, in tree order.
+
+    Remembered until the content changes (`core.memo`); the database's plan for this tree query
+    scans every page, which grows with the archive.
+    """
+
+    def load() -> tuple[SectionPage, ...]:
+        found = SectionPage.objects.live().public().filter(depth=home.depth + 1)
+        return tuple(sorted((s for s in found if s.path.startswith(home.path)), key=_path))
+
+    return list(site_memo(("home-sections", home.pk), load))
+
+
+def _path(page: Page) -> str:
+    return page.path
+
+
+def _ranked_by_section(
+    stories: QuerySet[ArticlePage], *, prefix_length: int, per_section: int
+) -> dict[str, list[ArticlePage]]:
+    """Return the newest `per_section` of `stories` per primary section path, in one query."""
+    ranked = stories.annotate(
+        section_path=Substr("path", 1, prefix_length),
+        rank=Window(
+            RowNumber(),
+            partition_by=[Substr("path", 1, prefix_length)],
+            order_by=[F("published_at").desc(), F("pk").desc()],
+        ),
+    ).filter(rank__lte=per_section)
+    by_section: dict[str, list[ArticlePage]] = {}
+    for article in ranked:
+        by_section.setdefault(article.section_path, []).append(article)
+    return by_section
+
+
+def _children_of(paths: list[str], *, depth: int) -> Q:
+    """Return a filter for the pages at `depth` below any of `paths`, as tree-path ranges.
+
+    Ranges rather than `startswith`: SQLite uses the path index for a range, not for the LIKE that
+    `startswith` becomes (each step of a Wagtail path is `steplen` characters of its alphabet).
+    """
+    where = Q(pk__in=[])
+    for path in paths:
+        where |= Q(path__gt=path, path__lte=path + Page.alphabet[-1] * Page.steplen)
+    return where & Q(depth=depth)
 
 
 def section_fronts(
@@ -68,40 +120,42 @@ def section_fronts(
 ) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """Return each live section under `home` in menu order with its latest `per_section` stories.
 
-    Ranks with a window function over the primary-section path, but only among the newest few
-    hundred stories of the site (read newest first through the `published_at` index), so the cost
-    does not grow with the archive; a section with fewer than `per_section` stories among them gets
-    one query of its own, and only when the archive is larger than that window.
+    The cost does not grow with the archive. The site's newest few hundred stories are read newest
+    first through the `published_at` index (no tree filter, which would make SQLite scan the page
+    tree), and ranked per section with a window function; when the archive is larger than that
+    window, the sections it left short are ranked together in one more query over their own
+    stories. Queries: the sections, the window, its ranking (and bylines), and at most that one
+    more ranking (and its bylines).
     """
-    sections = list(SectionPage.objects.child_of(home).live().public().order_by("path"))
+    sections = home_sections(home=home)
     if not sections:
         return []
     section_depth = home.depth + 1
     prefix_length = section_depth * Page.steplen
-    stories = live_articles().filter(path__startswith=home.path, depth=section_depth + 1)
     window = max(FRONTS_MIN_WINDOW, per_section * len(sections) * FRONTS_WINDOW_PER_STORY)
-    recent = list(stories.values_list("pk", flat=True)[:window])
-    ranked = (
-        stories.filter(pk__in=recent)
-        .annotate(
-            section_path=Substr("path", 1, prefix_length),
-            rank=Window(
-                RowNumber(),
-                partition_by=[Substr("path", 1, prefix_length)],
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            ),
-        )
-        .filter(rank__lte=per_section)
+    newest = list(
+        ArticlePage.objects.live()
+        .public()
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "path", "depth")[:window]
     )
-    by_section: dict[str, list[ArticlePage]] = {}
-    for article in ranked:
-        by_section.setdefault(article.section_path, []).append(article)
-    if len(recent) == window:  # the window did not hold the whole archive
-        for section in sections:
-            if len(by_section.get(section.path, [])) < per_section:
-                by_section[section.path] = list(
-                    stories.filter(path__startswith=section.path)[:per_section]
-                )
+    mine = [
+        pk
+        for pk, path, depth in newest
+        if depth == section_depth + 1 and path.startswith(home.path)
+    ]
+    by_section = _ranked_by_section(
+        live_articles().filter(pk__in=mine), prefix_length=prefix_length, per_section=per_section
+    )
+    short = [s.path for s in sections if len(by_section.get(s.path, [])) < per_section]
+    if short and len(newest) == window:  # the window did not hold the whole archive
+        by_section.update(
+            _ranked_by_section(
+                live_articles().filter(_children_of(short, depth=section_depth + 1)),
+                prefix_length=prefix_length,
+                per_section=per_section,
+            )
+        )
     return [(section, by_section.get(section.path, [])) for section in sections]
 
 
