@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import multiprocessing
+import os
 import time
-from collections import Counter
+from array import array
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -166,9 +169,8 @@ def _entry(
 ) -> Entry:
     cos = engine.cosine(a, b) if cosine is None else cosine
     factor = engine.time_factor(days_apart=days, window_days=window_days())
-    why = engine.reasons(a, b)
-    why["days_apart"] = round(days)
-    why["text_similarity"] = round(cos, 4)
+    # The shared names and terms are worked out when an editor asks (selectors.related_explained).
+    why = {"days_apart": round(days), "text_similarity": round(cos, 4)}
     return Entry(related_id, round(cos * factor, 6), cos, simhash, why)
 
 
@@ -263,22 +265,28 @@ def _rank(
     return chosen, floor
 
 
-def _choices(article_ids: Iterable[int]) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
-    """Return the editors' pins (in order, live stories only) and exclusions per article."""
+def _choices(
+    article_ids: Iterable[int] | None, *, live: set[int] | None = None
+) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
+    """Return the editors' pins (in order, live stories only) and exclusions per article.
+
+    `article_ids` None reads every article's choices (a rebuild); `live` is the set of live story
+    ids when the caller knows it, otherwise the stored profiles say which stories are live.
+    """
     pins: dict[int, list[int]] = {}
     excluded: dict[int, set[int]] = {}
-    rows = list(
-        RelatedChoice.objects.filter(article_id__in=list(article_ids)).values_list(
-            "article_id", "related_id", "action"
-        )
-    )
+    choices = RelatedChoice.objects.order_by("created_at", "pk")
+    if article_ids is not None:
+        choices = choices.filter(article_id__in=list(article_ids))
+    rows = list(choices.values_list("article_id", "related_id", "action"))
     if not rows:
         return pins, excluded
-    live = set(
-        RelatedProfile.objects.filter(
-            pk__in={related for _, related, action in rows if action == RelatedChoice.PIN}
-        ).values_list("pk", flat=True)
-    )
+    if live is None:
+        live = set(
+            RelatedProfile.objects.filter(
+                pk__in={related for _, related, action in rows if action == RelatedChoice.PIN}
+            ).values_list("pk", flat=True)
+        )
     for article_id, related_id, action in rows:
         if action == RelatedChoice.EXCLUDE:
             excluded.setdefault(article_id, set()).add(related_id)
@@ -555,6 +563,11 @@ def related_choice_set(*, article_id: int, related_id: int, action: str) -> Rela
 
 # --- Rebuild ---------------------------------------------------------------------------------------
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+# State the rebuild's forked worker processes inherit (filled before each pool starts).
+_SHARED: dict = {}
+
 
 @dataclass
 class RebuildSummary:
@@ -566,6 +579,7 @@ class RebuildSummary:
     empty_lists: int = 0
     seconds: float = 0.0
     features: int = 0
+    workers: int = 1
 
     @property
     def rate(self) -> float:
@@ -573,153 +587,395 @@ class RebuildSummary:
         return self.articles / self.seconds if self.seconds else 0.0
 
 
+def rebuild_workers() -> int:
+    """Return how many processes a rebuild uses (`DATELINE_RELATED_REBUILD_WORKERS`, 0 = one per core)."""
+    configured = settings.DATELINE_RELATED_REBUILD_WORKERS
+    return configured if configured > 0 else (os.cpu_count() or 1)
+
+
+def _mapped(func: Callable, tasks: Iterable, *, workers: int) -> Iterator:
+    """Yield `func(task)` for each task, in order, using up to `workers` forked processes.
+
+    At most a few tasks per worker are in flight, so results never pile up in memory while the
+    caller writes earlier ones to the database. Workers read `_SHARED` and never touch the database.
+    """
+    if workers <= 1:
+        for task in tasks:
+            yield func(task)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(func, (task,)))
+            if len(pending) >= workers * 3:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _micros(when: dt.datetime) -> int:
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return (when - EPOCH) // MICROSECOND
+
+
+def _profile_batch(batch: list[ArchiveItem]) -> list[tuple]:
+    """Count the features of a batch of stories (in a worker): id, date, features, counts, SimHash."""
+    out = []
+    for item in batch:
+        profile = engine.story_profile(item.story)
+        out.append(
+            (
+                item.article_id,
+                _micros(item.published_at),
+                list(profile.counts),
+                list(profile.counts.values()),
+                profile.simhash,
+            )
+        )
+    return out
+
+
+def _weigh_batch(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weigh rows `bounds` of the date-sorted archive (in a worker) with the engine's arithmetic."""
+    from dateline.related import arrays
+
+    counts = _SHARED["counts"][_SHARED["order"][bounds[0] : bounds[1]]]
+    indptr, cols, values = arrays.rows_weigh(
+        indptr=counts.indptr,
+        cols=counts.indices,
+        counts=counts.data,
+        idf=_SHARED["idf"],
+        kinds=_SHARED["kinds"],
+        order=_SHARED["feature_order"],
+    )
+    return indptr, cols, values.astype(np.float32)
+
+
+def _row_vector(index: int) -> dict[str, float]:
+    matrix, names = _SHARED["matrix"], _SHARED["names"]
+    begin, end = matrix.indptr[index], matrix.indptr[index + 1]
+    # float32 holds a 6-decimal weight closely enough to give the same value back when rounded.
+    return {
+        names[col]: round(float(value), 6)
+        for col, value in zip(
+            matrix.indices[begin:end].tolist(), matrix.data[begin:end].tolist(), strict=True
+        )
+    }
+
+
+def _lists_block(bounds: tuple[int, int]) -> dict:
+    """Compute the profiles, postings and lists of rows `bounds` (in a worker), exactly.
+
+    Each row is compared with every story of its age window: one sparse product per slice of rows
+    against the window's columns, the engine's time factor applied, the best few kept and ranked by
+    `_rank` (pins, exclusions, copies). Returns the rows to write.
+    """
+    shared = _SHARED
+    matrix, days, ids, simhashes = (
+        shared["matrix"],
+        shared["days"],
+        shared["ids"],
+        shared["simhashes"],
+    )
+    window, limit, micros = shared["window"], shared["limit"], shared["micros"]
+    start, stop = bounds
+    size = len(ids)
+    lo, hi = 0, size
+    if window:
+        lo = int(np.searchsorted(days, days[start] - window, side="left"))
+        hi = int(np.searchsorted(days, days[stop - 1] + window, side="right"))
+    right = matrix[lo:hi].T.tocsr()
+    keep = limit * 3 + 5
+    profiles, postings, links = [], [], []
+    empty = 0
+    for sub in range(start, stop, 256):
+        sub_stop = min(sub + 256, stop)
+        product = (matrix[sub:sub_stop] @ right).tocsr()
+        rows = np.repeat(np.arange(sub_stop - sub), np.diff(product.indptr))
+        cols = product.indices
+        cos = product.data.astype(np.float64)
+        gap = np.abs(days[lo + cols] - days[sub + rows])
+        scores = cos
+        if window:
+            scores = cos * np.where(gap > window, 0.0, 1.0 - 0.5 * gap / window)
+        mask = (scores > 0) & (lo + cols != sub + rows)
+        dense = np.zeros((sub_stop - sub, hi - lo), dtype=np.float32)
+        dense[rows[mask], cols[mask]] = scores[mask]
+        cos_dense = np.zeros_like(dense)
+        cos_dense[rows[mask], cols[mask]] = cos[mask]
+        if keep < hi - lo:
+            best = np.argpartition(-dense, keep - 1, axis=1)[:, :keep]
+        else:
+            best = np.broadcast_to(np.arange(hi - lo), (sub_stop - sub, hi - lo))
+        for row in range(sub_stop - sub):
+            index = sub + row
+            article_id = int(ids[index])
+            entries = []
+            for col in best[row].tolist():
+                if dense[row, col] <= 0:
+                    continue
+                other = lo + col
+                gap_days = abs(float(days[other]) - float(days[index]))
+                cosine = float(cos_dense[row, col])
+                factor = engine.time_factor(days_apart=gap_days, window_days=window)
+                entry = Entry(int(ids[other]), round(cosine * factor, 6), cosine, simhashes[other])
+                entry.reasons = {"days_apart": round(gap_days), "text_similarity": round(cosine, 4)}
+                entries.append(entry)
+            chosen, floor = _rank(
+                own_simhash=simhashes[index],
+                entries=entries,
+                pins=shared["pins"].get(article_id, []),
+                excluded=shared["excluded"].get(article_id, set()),
+                article_id=article_id,
+                limit=limit,
+            )
+            empty += not chosen
+            vector = _row_vector(index)
+            published_at = EPOCH + dt.timedelta(microseconds=int(micros[index]))
+            profiles.append((article_id, published_at, json.dumps(vector), simhashes[index], floor))
+            postings.extend(
+                (term[:255], article_id, published_at, weight)
+                for term, weight in _key_features(vector)
+            )
+            links.extend(
+                (
+                    article_id,
+                    entry.related_id,
+                    rank,
+                    entry.score,
+                    json.dumps(entry.reasons),
+                    bool(entry.reasons.get("pinned")),
+                    entry.simhash,
+                )
+                for rank, entry in enumerate(chosen, start=1)
+            )
+    return {"profiles": profiles, "postings": postings, "links": links, "empty": empty}
+
+
+def _rows_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows at once: COPY on PostgreSQL, one prepared statement on other databases."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _ids_delete(table: str, column: str, ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        for begin in range(0, len(ids), 900):
+            part = ids[begin : begin + 900]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(part))})", part
+            )
+
+
 def related_rebuild(
     *,
-    items: list[ArchiveItem] | None = None,
-    progress: Callable[[int], None] | None = None,
-    chunk: int = 500,
+    items: Iterable[ArchiveItem] | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    block: int = 2048,
+    workers: int | None = None,
 ) -> RebuildSummary:
     """Recompute every profile, the archive's statistics, the index and every stored list.
 
     Exact search: each article is compared with every article of its age window (sparse matrix
-    products, a chunk of articles at a time). `items` defaults to all live, public articles; the
-    scale benchmark passes its archive here. Safe to interrupt and re-run: the profiles, statistics
-    and index are replaced in one transaction, then the lists chunk by chunk, each chunk in its own
-    transaction, so an interrupted run leaves old or new lists, never broken ones.
+    products over the date-sorted archive, `block` articles at a time, in `workers` processes).
+    `items` defaults to all live, public articles and may be a generator (the scale benchmark
+    streams its archive). `progress(stage, n)` is told of each batch of articles profiled
+    ("profiles") and listed ("lists").
+
+    Safe to interrupt and re-run: each block's profiles, index entries and lists are replaced
+    together in one transaction, so an interrupted run leaves every article with its old or its new
+    list, never a broken one; stories that are no longer live and the statistics are settled at the
+    end, and a re-run recomputes everything.
     """
     from scipy import sparse
 
+    from dateline.related import arrays
+
     started = time.perf_counter()
+    rebuild_started = timezone.now()
     logger.info("Related News rebuild in %s mode", engine.MODE)
+    workers = rebuild_workers() if workers is None else workers
     if items is None:
         items = article_items()
-    items = sorted(items, key=lambda item: (item.published_at, item.article_id))
-    summary = RebuildSummary(mode=engine.MODE, articles=len(items))
-    profiles = [engine.story_profile(item.story) for item in items]
-    df: Counter = Counter()
-    for profile in profiles:
-        df.update(profile.counts.keys())
-    vectors = [engine.profile_vector(p, df=df, documents=len(items)) for p in profiles]
-    summary.features = len(df)
+    if isinstance(items, list) and len(items) < 2000:
+        workers = 1  # not worth starting processes for
+    summary = RebuildSummary(mode=engine.MODE, workers=workers)
 
+    # 1. Count every story's features (in parallel), give each feature an integer id.
+    ids, micros, simhashes = array("q"), array("q"), array("q")
+    cols, counts, lengths = array("i"), array("i"), array("q", [0])
     vocabulary: dict[str, int] = {}
-    indptr, indices, values = [0], [], []
-    for vector in vectors:
-        for feature, weight in vector.items():
-            indices.append(vocabulary.setdefault(feature, len(vocabulary)))
-            values.append(weight)
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix(
-        (np.asarray(values, np.float32), np.asarray(indices, np.int32), np.asarray(indptr)),
-        shape=(len(items), max(1, len(vocabulary))),
-    )
-    days = np.array([item.published_at.timestamp() / 86400.0 for item in items])
-    ids = np.array([item.article_id for item in items], dtype=np.int64)
-    simhashes = [profile.simhash for profile in profiles]
-    window = window_days()
-    limit = stored_limit()
-    pins, excluded = _choices(ids.tolist()) if len(ids) else ({}, {})
-    floors = np.zeros(len(items))
-    lists: dict[int, list[Entry]] = {}
-    transposed = matrix.T.tocsr()
-    position = {int(pk): index for index, pk in enumerate(ids)}
-
-    def _lists_for(start: int, stop: int) -> None:
-        lo, hi = 0, len(items)
-        if window:
-            lo = int(np.searchsorted(days, days[start] - window, side="left"))
-            hi = int(np.searchsorted(days, days[stop - 1] + window, side="right"))
-        product = (matrix[start:stop] @ transposed[:, lo:hi]).tocsr()
-        for row in range(stop - start):
-            index = start + row
-            begin, end = product.indptr[row], product.indptr[row + 1]
-            cols = product.indices[begin:end] + lo
-            cos = product.data[begin:end].astype(np.float64)
-            gap = np.abs(days[cols] - days[index])
-            factor = np.ones_like(gap)
-            if window:
-                factor = np.where(gap > window, 0.0, 1.0 - 0.5 * gap / window)
-            scores = cos * factor
-            keep = (cols != index) & (scores > 0)
-            cols, cos, scores, gap = cols[keep], cos[keep], scores[keep], gap[keep]
-            take = min(len(cols), limit * 3 + 5)
-            if take < len(cols):
-                top = np.argpartition(-scores, take - 1)[:take]
-                cols, cos, scores, gap = cols[top], cos[top], scores[top], gap[top]
-            article_id = int(ids[index])
-            entries = [
-                Entry(
-                    int(ids[col]),
-                    round(float(s), 6),
-                    float(c),
-                    simhashes[col],
-                    {"days_apart": round(float(g)), "text_similarity": round(float(c), 4)},
-                )
-                for col, c, s, g in zip(cols, cos, scores, gap, strict=True)
-            ]
-            own_pins = pins.get(article_id, [])
-            chosen, floors[index] = _rank(
-                own_simhash=simhashes[index],
-                entries=entries,
-                pins=own_pins,
-                excluded=excluded.get(article_id, set()),
-                article_id=article_id,
-                limit=limit,
-            )
-            for entry in chosen:
-                other = position.get(entry.related_id)
-                if other is not None:
-                    entry.reasons.update(engine.reasons(vectors[index], vectors[other]))
-            lists[article_id] = chosen
-
-    for start in range(0, len(items), chunk):
-        _lists_for(start, min(start + chunk, len(items)))
+    for batch in _mapped(_profile_batch, _batches(items, 500), workers=workers):
+        for article_id, micro, features, feature_counts, simhash_ in batch:
+            ids.append(article_id)
+            micros.append(micro)
+            simhashes.append(simhash_)
+            cols.extend([vocabulary.setdefault(f, len(vocabulary)) for f in features])
+            counts.extend(feature_counts)
+            lengths.append(len(cols))
         if progress is not None:
-            progress(min(chunk, len(items) - start))
+            progress("profiles", len(batch))
+    size = len(ids)
+    summary.articles = size
+    summary.features = len(vocabulary)
+    names = list(vocabulary)
+    del vocabulary
+    count_matrix = sparse.csr_matrix(
+        (
+            np.frombuffer(counts, dtype=np.int32),
+            np.frombuffer(cols, dtype=np.int32),
+            np.frombuffer(lengths, dtype=np.int64),
+        ),
+        shape=(size, max(1, len(names))),
+    )
+    del cols, counts, lengths
+    df = np.bincount(count_matrix.indices, minlength=len(names))
 
-    with transaction.atomic():
-        RelatedPosting.objects.all().delete()
-        RelatedTerm.objects.all().delete()
-        _table_clear(RelatedProfile)
-        now = timezone.now()
-        _executemany(
-            f"INSERT INTO {RelatedProfile._meta.db_table} (article_id, published_at, vector, "
-            "simhash, floor, mode, computed_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    item.article_id,
-                    item.published_at,
-                    json.dumps(vectors[i]),
-                    simhashes[i],
-                    float(floors[i]),
-                    engine.MODE,
-                    now,
+    # 2. Weigh them as the engine does, in date order.
+    ids_ = np.frombuffer(ids, dtype=np.int64)
+    micros_ = np.frombuffer(micros, dtype=np.int64)
+    order = np.lexsort((ids_, micros_))
+    _SHARED.clear()
+    _SHARED.update(
+        counts=count_matrix,
+        order=order,
+        idf=arrays.idf_table(df, documents=size),
+        kinds=arrays.feature_kinds(names),
+        feature_order=arrays.feature_order(names),
+    )
+    parts = list(
+        _mapped(
+            _weigh_batch,
+            [(b, min(b + 20_000, size)) for b in range(0, size, 20_000)],
+            workers=workers if size > 50_000 else 1,
+        )
+    )
+    _SHARED.clear()
+    del count_matrix
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    offset = 0
+    row = 0
+    for part_indptr, _, _ in parts:
+        indptr[row + 1 : row + len(part_indptr)] = part_indptr[1:] + offset
+        offset += int(part_indptr[-1])
+        row += len(part_indptr) - 1
+    matrix = sparse.csr_matrix(
+        (
+            np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.float32),
+            np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32),
+            indptr,
+        ),
+        shape=(size, max(1, len(names))),
+    )
+    del parts
+    sorted_micros = micros_[order]
+    sorted_ids = ids_[order]
+    live = set(sorted_ids.tolist())
+    pins, excluded = _choices(None, live=live)
+    _SHARED.update(
+        matrix=matrix,
+        names=names,
+        days=sorted_micros / 86_400e6,
+        micros=sorted_micros,
+        ids=sorted_ids,
+        simhashes=np.frombuffer(simhashes, dtype=np.int64)[order].tolist(),
+        window=window_days(),
+        limit=stored_limit(),
+        pins=pins,
+        excluded=excluded,
+    )
+
+    # 3. Lists by exact search within the window; each block written in its own transaction.
+    had_rows = RelatedProfile.objects.exists() or RelatedLink.objects.exists()
+    profile_table = RelatedProfile._meta.db_table
+    posting_table = RelatedPosting._meta.db_table
+    link_table = RelatedLink._meta.db_table
+    now = timezone.now()
+    blocks = [(b, min(b + block, size)) for b in range(0, size, block)]
+    try:
+        for (begin, end), result in zip(
+            blocks, _mapped(_lists_block, blocks, workers=workers), strict=True
+        ):
+            block_ids = sorted_ids[begin:end].tolist()
+            with transaction.atomic():
+                if had_rows:
+                    _ids_delete(profile_table, "article_id", block_ids)
+                    _ids_delete(posting_table, "article_id", block_ids)
+                    _ids_delete(link_table, "article_id", block_ids)
+                _rows_insert(
+                    profile_table,
+                    (
+                        "article_id",
+                        "published_at",
+                        "vector",
+                        "simhash",
+                        "floor",
+                        "mode",
+                        "computed_at",
+                    ),
+                    [(*p, engine.MODE, now) for p in result["profiles"]],
                 )
-                for i, item in enumerate(items)
-            ],
-        )
-        _executemany(
-            f"INSERT INTO {RelatedTerm._meta.db_table} (term, df) VALUES (%s, %s)",
-            [(term[:255], count) for term, count in df.items()],
-        )
-        _executemany(
-            f"INSERT INTO {RelatedPosting._meta.db_table} (term, article_id, published_at, "
-            "weight) VALUES (%s, %s, %s, %s)",
-            [
-                (term[:255], item.article_id, item.published_at, weight)
-                for i, item in enumerate(items)
-                for term, weight in _key_features(vectors[i])
-            ],
-        )
-    article_ids = [item.article_id for item in items]
+                _rows_insert(
+                    posting_table,
+                    ("term", "article_id", "published_at", "weight"),
+                    result["postings"],
+                )
+                _rows_insert(
+                    link_table,
+                    (
+                        "article_id",
+                        "related_id",
+                        "rank",
+                        "score",
+                        "reasons",
+                        "pinned",
+                        "related_simhash",
+                    ),
+                    result["links"],
+                )
+            summary.links += len(result["links"])
+            summary.empty_lists += result["empty"]
+            if progress is not None:
+                progress("lists", end - begin)
+    finally:
+        _SHARED.clear()
+
+    # 4. Stories no longer live leave with their rows; the statistics become the archive's.
     with transaction.atomic():
-        # Lists of articles that are no longer live go with them.
-        RelatedLink.objects.exclude(article_id__in=RelatedProfile.objects.values("pk")).delete()
-    for start in range(0, len(article_ids), 2000):
-        with transaction.atomic():
-            _links_write({pk: lists[pk] for pk in article_ids[start : start + 2000]})
-    summary.links = sum(len(entries) for entries in lists.values())
-    summary.empty_lists = sum(1 for entries in lists.values() if not entries)
+        if had_rows:
+            RelatedProfile.objects.filter(computed_at__lt=rebuild_started).delete()
+            with connection.cursor() as cursor:
+                for table in (posting_table, link_table):
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE article_id NOT IN "
+                        f"(SELECT article_id FROM {profile_table})"
+                    )
+        _table_clear(RelatedTerm)
+        _rows_insert(
+            RelatedTerm._meta.db_table,
+            ("term", "df"),
+            [(name[:255], int(count)) for name, count in zip(names, df.tolist(), strict=True)],
+        )
     summary.seconds = time.perf_counter() - started
     return summary
 

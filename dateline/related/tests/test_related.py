@@ -21,7 +21,7 @@ from dateline.newsroom.factories import (
     paragraphs,
 )
 from dateline.related.models import RelatedLink, RelatedProfile
-from dateline.related.selectors import related_articles
+from dateline.related.selectors import related_articles, related_explained
 from dateline.related.services import related_choice_set, related_rebuild
 
 T0 = dt.datetime(2022, 12, 1, tzinfo=dt.UTC)
@@ -124,10 +124,22 @@ class RelatedArticlesTests(EngineFixture):
 
     def test_reasons_name_what_is_shared(self):
         link = RelatedLink.objects.get(article_id=self.story.pk, related_id=self.trade.pk)
-        self.assertIn("china-russia", link.reasons["tags"])
-        self.assertIn("china", [name.lower() for name in link.reasons["names"]])
         self.assertGreater(link.score, 0)
         self.assertEqual(link.reasons["days_apart"], 90)
+        # The shared features come from the stored vectors when an editor asks, after a publish
+        # and after a rebuild alike.
+        for _ in range(2):
+            link = RelatedLink.objects.get(article_id=self.story.pk, related_id=self.trade.pk)
+            (explained,) = [
+                item
+                for item in related_explained(article=self.story)
+                if item["related_id"] == self.trade.pk
+            ]
+            self.assertIn("china-russia", explained["reasons"]["tags"])
+            self.assertIn("china", [name.lower() for name in explained["reasons"]["names"]])
+            self.assertEqual(explained["reasons"]["days_apart"], 90)
+            self.assertEqual(explained["score"], link.score)
+            related_rebuild()
 
     def test_block_is_one_query(self):
         with self.assertNumQueries(1):
