@@ -8,6 +8,7 @@ that held it. A rebuild recomputes everything with exact search over the whole a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -667,11 +668,10 @@ def _row_vector(index: int) -> dict[str, float]:
     matrix, names = _SHARED["matrix"], _SHARED["names"]
     begin, end = matrix.indptr[index], matrix.indptr[index + 1]
     # float32 holds a 6-decimal weight closely enough to give the same value back when rounded.
+    values = np.round(matrix.data[begin:end].astype(np.float64), 6).tolist()
     return {
-        names[col]: round(float(value), 6)
-        for col, value in zip(
-            matrix.indices[begin:end].tolist(), matrix.data[begin:end].tolist(), strict=True
-        )
+        names[col]: value
+        for col, value in zip(matrix.indices[begin:end].tolist(), values, strict=True)
     }
 
 
@@ -690,6 +690,7 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
         shared["simhashes"],
     )
     window, limit, micros = shared["window"], shared["limit"], shared["micros"]
+    id_list = shared["id_list"]
     start, stop = bounds
     size = len(ids)
     lo, hi = 0, size
@@ -702,37 +703,45 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
     empty = 0
     for sub in range(start, stop, 256):
         sub_stop = min(sub + 256, stop)
-        product = (matrix[sub:sub_stop] @ right).tocsr()
-        rows = np.repeat(np.arange(sub_stop - sub), np.diff(product.indptr))
-        cols = product.indices
-        cos = product.data.astype(np.float64)
-        gap = np.abs(days[lo + cols] - days[sub + rows])
-        scores = cos
+        # Dense from here on: most stories of a window share at least a section or a common
+        # word, so the product is nearly full and whole-array arithmetic beats sparse indexing.
+        cos_dense = (matrix[sub:sub_stop] @ right).toarray()
+        row_days = days[sub:sub_stop, None]
+        gap = np.abs(days[lo:hi][None, :] - row_days).astype(np.float32)
+        dense = cos_dense * (1.0 - 0.5 * gap / window) if window else cos_dense.copy()
         if window:
-            scores = cos * np.where(gap > window, 0.0, 1.0 - 0.5 * gap / window)
-        mask = (scores > 0) & (lo + cols != sub + rows)
-        dense = np.zeros((sub_stop - sub, hi - lo), dtype=np.float32)
-        dense[rows[mask], cols[mask]] = scores[mask]
-        cos_dense = np.zeros_like(dense)
-        cos_dense[rows[mask], cols[mask]] = cos[mask]
+            dense[gap > window] = 0.0
+        dense[np.arange(sub_stop - sub), np.arange(sub, sub_stop) - lo] = 0.0  # not itself
         if keep < hi - lo:
             best = np.argpartition(-dense, keep - 1, axis=1)[:, :keep]
         else:
             best = np.broadcast_to(np.arange(hi - lo), (sub_stop - sub, hi - lo))
+        # The selection above is in float32; the scores are worked out again exactly as
+        # engine.score does (time factor element by element: the same operations and numbers).
+        picked = np.take_along_axis(dense, best, axis=1) > 0
+        picked_cos = np.take_along_axis(cos_dense, best, axis=1)
+        others = lo + best
+        picked_gap = np.abs(days[others] - row_days)
+        factors = 1.0 - 0.5 * picked_gap / window if window else np.ones_like(picked_gap)
         for row in range(sub_stop - sub):
             index = sub + row
-            article_id = int(ids[index])
+            article_id = id_list[index]
             entries = []
-            for col in best[row].tolist():
-                if dense[row, col] <= 0:
-                    continue
-                other = lo + col
-                gap_days = abs(float(days[other]) - float(days[index]))
-                cosine = float(cos_dense[row, col])
-                factor = engine.time_factor(days_apart=gap_days, window_days=window)
-                entry = Entry(int(ids[other]), round(cosine * factor, 6), cosine, simhashes[other])
-                entry.reasons = {"days_apart": round(gap_days), "text_similarity": round(cosine, 4)}
-                entries.append(entry)
+            gaps = {}
+            for other, ok, cosine, factor, gap_days in zip(
+                others[row].tolist(),
+                picked[row].tolist(),
+                picked_cos[row].tolist(),
+                factors[row].tolist(),
+                picked_gap[row].tolist(),
+                strict=True,
+            ):
+                if ok:
+                    related = id_list[other]
+                    entries.append(
+                        Entry(related, round(cosine * factor, 6), cosine, simhashes[other])
+                    )
+                    gaps[related] = gap_days
             chosen, floor = _rank(
                 own_simhash=simhashes[index],
                 entries=entries,
@@ -741,9 +750,18 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
                 article_id=article_id,
                 limit=limit,
             )
+            for entry in chosen:
+                if entry.related_id in gaps:
+                    entry.reasons = {
+                        "days_apart": round(gaps[entry.related_id]),
+                        "text_similarity": round(entry.cosine, 4),
+                        **entry.reasons,
+                    }
             empty += not chosen
             vector = _row_vector(index)
-            published_at = EPOCH + dt.timedelta(microseconds=int(micros[index]))
+            published_at = _db_datetime(
+                EPOCH + dt.timedelta(microseconds=int(micros[index])), sqlite=shared["sqlite"]
+            )
             profiles.append((article_id, published_at, json.dumps(vector), simhashes[index], floor))
             postings.extend(
                 (term[:255], article_id, published_at, weight)
@@ -765,17 +783,62 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
 
 
 def _rows_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows at once: COPY on PostgreSQL, one prepared statement on other databases."""
+    """Insert many rows at once: COPY on PostgreSQL, one prepared statement on SQLite.
+
+    Rows are written as given (dates already in the database's form, see `_db_datetime`), straight
+    through the driver: Django's per-row parameter handling costs more than SQLite's insert.
+    """
     if not rows:
         return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+    if connection.vendor == "postgresql":
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s" if connection.vendor != "sqlite" else "?"] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.executemany(sql, rows)
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+def _db_datetime(when: dt.datetime, *, sqlite: bool) -> dt.datetime | str:
+    """Return a date as the rebuild writes it: SQLite's stored text (UTC, as Django writes it)."""
+    if not sqlite:
+        return when
+    return str(timezone.make_naive(when, dt.UTC) if timezone.is_aware(when) else when)
+
+
+@contextlib.contextmanager
+def _indexes_deferred(models: list, *, defer: bool) -> Iterator[None]:
+    """Drop the models' secondary indexes for a bulk load into empty tables, and build them after.
+
+    Building an index once over sorted keys is much faster than growing it row by row. With
+    `defer` False (tables already hold rows) nothing is dropped. Either way every index exists
+    afterwards, even when an earlier run was killed between the two steps.
+    """
+    if defer:
+        with connection.schema_editor(atomic=False) as editor:
+            for model in models:
+                for index in model._meta.indexes:
+                    editor.remove_index(model, index)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            existing = {
+                table: set(connection.introspection.get_constraints(cursor, table))
+                for table in {model._meta.db_table for model in models}
+            }
+        with connection.schema_editor(atomic=False) as editor:
+            for model in models:
+                for index in model._meta.indexes:
+                    if index.name not in existing[model._meta.db_table]:
+                        editor.add_index(model, index)
 
 
 def _ids_delete(table: str, column: str, ids: list[int]) -> None:
@@ -898,65 +961,73 @@ def related_rebuild(
         days=sorted_micros / 86_400e6,
         micros=sorted_micros,
         ids=sorted_ids,
+        id_list=sorted_ids.tolist(),
         simhashes=np.frombuffer(simhashes, dtype=np.int64)[order].tolist(),
         window=window_days(),
         limit=stored_limit(),
         pins=pins,
         excluded=excluded,
+        sqlite=connection.vendor == "sqlite",
     )
 
     # 3. Lists by exact search within the window; each block written in its own transaction.
-    had_rows = RelatedProfile.objects.exists() or RelatedLink.objects.exists()
+    had_rows = any(
+        model.objects.exists() for model in (RelatedProfile, RelatedPosting, RelatedLink)
+    )
     profile_table = RelatedProfile._meta.db_table
     posting_table = RelatedPosting._meta.db_table
     link_table = RelatedLink._meta.db_table
-    now = timezone.now()
+    now = _db_datetime(timezone.now(), sqlite=connection.vendor == "sqlite")
     blocks = [(b, min(b + block, size)) for b in range(0, size, block)]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB of pages for the bulk load
     try:
-        for (begin, end), result in zip(
-            blocks, _mapped(_lists_block, blocks, workers=workers), strict=True
-        ):
-            block_ids = sorted_ids[begin:end].tolist()
-            with transaction.atomic():
-                if had_rows:
-                    _ids_delete(profile_table, "article_id", block_ids)
-                    _ids_delete(posting_table, "article_id", block_ids)
-                    _ids_delete(link_table, "article_id", block_ids)
-                _rows_insert(
-                    profile_table,
-                    (
-                        "article_id",
-                        "published_at",
-                        "vector",
-                        "simhash",
-                        "floor",
-                        "mode",
-                        "computed_at",
-                    ),
-                    [(*p, engine.MODE, now) for p in result["profiles"]],
-                )
-                _rows_insert(
-                    posting_table,
-                    ("term", "article_id", "published_at", "weight"),
-                    result["postings"],
-                )
-                _rows_insert(
-                    link_table,
-                    (
-                        "article_id",
-                        "related_id",
-                        "rank",
-                        "score",
-                        "reasons",
-                        "pinned",
-                        "related_simhash",
-                    ),
-                    result["links"],
-                )
-            summary.links += len(result["links"])
-            summary.empty_lists += result["empty"]
-            if progress is not None:
-                progress("lists", end - begin)
+        with _indexes_deferred([RelatedPosting, RelatedLink], defer=not had_rows):
+            for (begin, end), result in zip(
+                blocks, _mapped(_lists_block, blocks, workers=workers), strict=True
+            ):
+                block_ids = sorted_ids[begin:end].tolist()
+                with transaction.atomic():
+                    if had_rows:
+                        _ids_delete(profile_table, "article_id", block_ids)
+                        _ids_delete(posting_table, "article_id", block_ids)
+                        _ids_delete(link_table, "article_id", block_ids)
+                    _rows_insert(
+                        profile_table,
+                        (
+                            "article_id",
+                            "published_at",
+                            "vector",
+                            "simhash",
+                            "floor",
+                            "mode",
+                            "computed_at",
+                        ),
+                        [(*p, engine.MODE, now) for p in result["profiles"]],
+                    )
+                    _rows_insert(
+                        posting_table,
+                        ("term", "article_id", "published_at", "weight"),
+                        result["postings"],
+                    )
+                    _rows_insert(
+                        link_table,
+                        (
+                            "article_id",
+                            "related_id",
+                            "rank",
+                            "score",
+                            "reasons",
+                            "pinned",
+                            "related_simhash",
+                        ),
+                        result["links"],
+                    )
+                summary.links += len(result["links"])
+                summary.empty_lists += result["empty"]
+                if progress is not None:
+                    progress("lists", end - begin)
     finally:
         _SHARED.clear()
 
