@@ -821,24 +821,24 @@ def _indexes_deferred(models: list, *, defer: bool) -> Iterator[None]:
     `defer` False (tables already hold rows) nothing is dropped. Either way every index exists
     afterwards, even when an earlier run was killed between the two steps.
     """
+    # The editor is only used to write the SQL (SQLite refuses to enter one inside a transaction).
+    editor = connection.schema_editor(atomic=False)
+    editor.deferred_sql = []
     if defer:
-        with connection.schema_editor(atomic=False) as editor:
+        with connection.cursor() as cursor:
             for model in models:
                 for index in model._meta.indexes:
-                    editor.remove_index(model, index)
+                    cursor.execute(str(index.remove_sql(model, editor)))
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            existing = {
-                table: set(connection.introspection.get_constraints(cursor, table))
-                for table in {model._meta.db_table for model in models}
-            }
-        with connection.schema_editor(atomic=False) as editor:
             for model in models:
+                table = model._meta.db_table
+                existing = set(connection.introspection.get_constraints(cursor, table))
                 for index in model._meta.indexes:
-                    if index.name not in existing[model._meta.db_table]:
-                        editor.add_index(model, index)
+                    if index.name not in existing:
+                        cursor.execute(str(index.create_sql(model, editor)))
 
 
 def _ids_delete(table: str, column: str, ids: list[int]) -> None:
@@ -983,7 +983,7 @@ def related_rebuild(
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB of pages for the bulk load
     try:
-        with _indexes_deferred([RelatedPosting, RelatedLink], defer=not had_rows):
+        with _indexes_deferred([RelatedPosting, RelatedLink], defer=size > 0 and not had_rows):
             for (begin, end), result in zip(
                 blocks, _mapped(_lists_block, blocks, workers=workers), strict=True
             ):
