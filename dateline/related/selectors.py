@@ -12,11 +12,16 @@ from dateline.newsroom.models import ArticlePage
 from dateline.related import engine
 from dateline.related.models import RelatedChoice, RelatedLink, RelatedProfile
 
+# What the Related News block and its cache tags use of each story.
+BLOCK_FIELDS = ("title", "url_path", "published_at", "first_published_at", "live", "locale_id")
+
 
 def related_articles(*, article: ArticlePage, limit: int = 5) -> list[ArticlePage]:
     """Return up to `limit` published stories related to `article`, most related first.
 
-    One query on the stored list; never the article itself or an unpublished story.
+    One query on the stored list (the `(article, rank)` index, joined to live pages); never the
+    article itself or an unpublished story. Only what the block shows is read (title, URL path,
+    date): loading whole pages, bodies included, cost more than the query itself.
     """
     if article.pk is None or limit <= 0:
         return []
@@ -24,6 +29,7 @@ def related_articles(*, article: ArticlePage, limit: int = 5) -> list[ArticlePag
         ArticlePage.objects.live()
         .filter(related_in__article_id=article.pk)
         .exclude(pk=article.pk)
+        .only(*BLOCK_FIELDS)
         .annotate(related_rank=F("related_in__rank"))
         .order_by("related_rank")[:limit]
     )

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import time
 from array import array
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -180,29 +180,39 @@ def _candidates(
 ) -> list[tuple[Entry, RelatedProfile]]:
     """Find the stories most related to `vector` through the inverted index, scored exactly.
 
-    Each of the vector's strongest features reads its heaviest postings inside the age window; the
-    best-scoring stories by that partial dot product are then rescored with their full vectors.
+    One query: each of the vector's strongest features reads its heaviest postings inside the age
+    window, the database adds up the partial dot products, and the best-scoring stories are then
+    rescored with their full vectors by `engine.score`.
     """
     if not vector:
         return []
     window = window_days()
-    partial: Counter = Counter()
     cap = settings.DATELINE_RELATED_POSTINGS_PER_TERM
-    # Read twice as many features as each article indexes, so two stories that share a feature
-    # meet even when it is among the strongest of only one of them.
-    for term, weight in _key_features(vector, factor=2):
-        postings = RelatedPosting.objects.filter(term=term)
+    table = RelatedPosting._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    span = dt.timedelta(days=window)
+    branches, params = [], []
+    # Read more features than each article indexes, so two stories that share a feature meet
+    # even when it is among the strongest of only one of them.
+    features = _key_features(vector, factor=settings.DATELINE_RELATED_QUERY_FACTOR)
+    for number, (term, weight) in enumerate(features):
+        where = "term = %s"
+        params.extend([weight, term])
         if window:
-            span = dt.timedelta(days=window)
-            postings = postings.filter(
-                published_at__gte=published_at - span, published_at__lte=published_at + span
-            )
-        for article_id, other in postings.order_by("-weight").values_list("article_id", "weight")[
-            :cap
-        ]:
-            partial[article_id] += weight * other
-    partial.pop(exclude, None)
-    chosen = [pk for pk, _ in partial.most_common(settings.DATELINE_RELATED_CANDIDATES)]
+            where += " AND published_at >= %s AND published_at <= %s"
+            params.extend([adapt(published_at - span), adapt(published_at + span)])
+        branches.append(
+            f"SELECT * FROM (SELECT article_id, weight * %s AS part FROM {table} WHERE {where} "
+            f"ORDER BY weight DESC LIMIT {int(cap)}) AS branch{number}"
+        )
+    sql = (
+        f"SELECT article_id, SUM(part) AS partial FROM ({' UNION ALL '.join(branches)}) AS hits "
+        "WHERE article_id <> %s GROUP BY article_id ORDER BY partial DESC, article_id "
+        f"LIMIT {int(settings.DATELINE_RELATED_CANDIDATES)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, exclude])
+        chosen = [row[0] for row in cursor.fetchall()]
     out = []
     for profile in RelatedProfile.objects.filter(pk__in=chosen).only(
         "article_id", "vector", "simhash", "published_at", "floor"
