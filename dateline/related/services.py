@@ -1057,6 +1057,13 @@ def related_rebuild(
             ("term", "df"),
             [(name[:255], int(count)) for name, count in zip(names, df.tolist(), strict=True)],
         )
+    # Fresh statistics for the query planner after a bulk load.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in (profile_table, posting_table, link_table, RelatedTerm._meta.db_table):
+                cursor.execute(f"ANALYZE {table}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
     summary.seconds = time.perf_counter() - started
     return summary
 
