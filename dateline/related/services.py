@@ -887,11 +887,12 @@ def related_rebuild(
     started = time.perf_counter()
     rebuild_started = timezone.now()
     logger.info("Related News rebuild in %s mode", engine.MODE)
-    workers = rebuild_workers() if workers is None else workers
     if items is None:
         items = article_items()
-    if isinstance(items, list) and len(items) < 2000:
-        workers = 1  # not worth starting processes for
+    if workers is None:
+        # Starting processes is not worth it for a small newsroom's archive.
+        small = isinstance(items, list) and len(items) < 2000
+        workers = 1 if small else rebuild_workers()
     summary = RebuildSummary(mode=engine.MODE, workers=workers)
 
     # 1. Count every story's features (in parallel), give each feature an integer id.
@@ -940,7 +941,7 @@ def related_rebuild(
         _mapped(
             _weigh_batch,
             [(b, min(b + 20_000, size)) for b in range(0, size, 20_000)],
-            workers=workers if size > 50_000 else 1,
+            workers=workers if size > 20_000 else 1,
         )
     )
     _SHARED.clear()
