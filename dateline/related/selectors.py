@@ -6,33 +6,50 @@ reader's block is one indexed query that also drops anything no longer live.
 
 from __future__ import annotations
 
-from django.db.models import F
+import functools
+
+from django.db import connection
+from wagtail.models import Page
 
 from dateline.newsroom.models import ArticlePage
 from dateline.related import engine
 from dateline.related.models import RelatedChoice, RelatedLink, RelatedProfile
 
-# What the Related News block and its cache tags use of each story.
-BLOCK_FIELDS = ("title", "url_path", "published_at", "first_published_at", "live", "locale_id")
+
+@functools.cache
+def _block_sql(vendor: str) -> str:
+    """Return the block's query: the stored list's rows in rank order, joined to live pages.
+
+    Written once per process and database vendor: building the same query with the ORM on every
+    page view cost ten times what the database spends on it. It reads only what the block and its
+    cache tags use.
+    """
+    quote = connection.ops.quote_name
+    page, article, link = (
+        Page._meta.db_table,
+        ArticlePage._meta.db_table,
+        RelatedLink._meta.db_table,
+    )
+    return (
+        "SELECT p.id, p.title, p.url_path, p.live, p.locale_id, p.first_published_at, "
+        f"a.page_ptr_id, a.published_at, l.{quote('rank')} AS related_rank "
+        f"FROM {link} l JOIN {article} a ON a.page_ptr_id = l.related_id "
+        f"JOIN {page} p ON p.id = a.page_ptr_id "
+        f"WHERE l.article_id = %s AND p.live = %s AND p.id <> %s ORDER BY l.{quote('rank')} "
+        "LIMIT %s"
+    )
 
 
 def related_articles(*, article: ArticlePage, limit: int = 5) -> list[ArticlePage]:
     """Return up to `limit` published stories related to `article`, most related first.
 
-    One query on the stored list (the `(article, rank)` index, joined to live pages); never the
-    article itself or an unpublished story. Only what the block shows is read (title, URL path,
-    date): loading whole pages, bodies included, cost more than the query itself.
+    One query on the stored list (the `(article, rank)` index, joined to live pages by primary
+    key); never the article itself or an unpublished story.
     """
     if article.pk is None or limit <= 0:
         return []
-    return list(
-        ArticlePage.objects.live()
-        .filter(related_in__article_id=article.pk)
-        .exclude(pk=article.pk)
-        .only(*BLOCK_FIELDS)
-        .annotate(related_rank=F("related_in__rank"))
-        .order_by("related_rank")[:limit]
-    )
+    sql = _block_sql(connection.vendor)
+    return list(ArticlePage.objects.raw(sql, [article.pk, True, article.pk, limit]))
 
 
 def related_explained(*, article: ArticlePage) -> list[dict]:
