@@ -224,6 +224,13 @@ def engine_tables_clear() -> None:
             cursor.execute(f"DELETE FROM {model._meta.db_table}")
 
 
+def cpu_seconds() -> float:
+    """Return the CPU time (user + system) of this process and its finished workers."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def peak_mib() -> tuple[float, float]:
     """Return the max RSS of this process and of the largest finished worker process (MiB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -240,11 +247,15 @@ def run(size: int, texts: list, publishes: int, baseline_cap: int) -> dict:
         flush=True,
     )
     engine_tables_clear()
+    cpu_before = cpu_seconds()
     summary = services.related_rebuild(items=archive(size, texts))
+    cpu = cpu_seconds() - cpu_before
     print(
         f"rebuild into empty storage (engine, exact within the window): {summary.rate:,.0f} "
         f"articles/s ({summary.seconds:.1f} s, {summary.links:,} links, "
-        f"{summary.features:,} features)",
+        f"{summary.features:,} features); CPU time {cpu:.0f} s in all processes = "
+        f"{cpu / size * 1000:.2f} ms per article, {2 * size / cpu:,.0f} articles/s if two cores "
+        "were free for it",
         flush=True,
     )
     base_size = min(size, baseline_cap)
