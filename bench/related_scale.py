@@ -254,8 +254,8 @@ def run(size: int, texts: list, publishes: int, baseline_cap: int) -> dict:
         f"rebuild into empty storage (engine, exact within the window): {summary.rate:,.0f} "
         f"articles/s ({summary.seconds:.1f} s, {summary.links:,} links, "
         f"{summary.features:,} features); CPU time {cpu:.0f} s in all processes = "
-        f"{cpu / size * 1000:.2f} ms per article, {2 * size / cpu:,.0f} articles/s if two cores "
-        "were free for it",
+        f"{cpu / size * 1000:.2f} ms per article, so at most {2 * size / cpu:,.0f} articles/s on "
+        "two otherwise idle cores",
         flush=True,
     )
     base_size = min(size, baseline_cap)
