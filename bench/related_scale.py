@@ -258,6 +258,11 @@ def run(size: int, texts: list, publishes: int, baseline_cap: int) -> dict:
         "two otherwise idle cores",
         flush=True,
     )
+    print(
+        "  rebuild steps (s): "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in summary.stages.items()),
+        flush=True,
+    )
     base_size = min(size, baseline_cap)
     base_seconds = tfidf_rebuild(list(archive(base_size, texts)), k=services.stored_limit())
     base_rate = base_size / base_seconds

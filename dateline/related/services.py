@@ -591,6 +591,8 @@ class RebuildSummary:
     seconds: float = 0.0
     features: int = 0
     workers: int = 1
+    # Seconds spent in each step: profiles, weights, lists (with their writes), finish.
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -911,6 +913,7 @@ def related_rebuild(
             progress("profiles", len(batch))
     size = len(ids)
     summary.articles = size
+    summary.stages["profiles"] = time.perf_counter() - started
     summary.features = len(vocabulary)
     names = list(vocabulary)
     del vocabulary
@@ -981,6 +984,8 @@ def related_rebuild(
         sqlite=connection.vendor == "sqlite",
     )
 
+    summary.stages["weights"] = time.perf_counter() - started - sum(summary.stages.values())
+
     # 3. Lists by exact search within the window; each block written in its own transaction.
     had_rows = any(
         model.objects.exists() for model in (RelatedProfile, RelatedPosting, RelatedLink)
@@ -1042,6 +1047,8 @@ def related_rebuild(
     finally:
         _SHARED.clear()
 
+    summary.stages["lists"] = time.perf_counter() - started - sum(summary.stages.values())
+
     # 4. Stories no longer live leave with their rows; the statistics become the archive's.
     with transaction.atomic():
         if had_rows:
@@ -1066,6 +1073,7 @@ def related_rebuild(
         elif connection.vendor == "sqlite":
             cursor.execute("PRAGMA optimize")
     summary.seconds = time.perf_counter() - started
+    summary.stages["finish"] = summary.seconds - sum(summary.stages.values())
     return summary
 
 

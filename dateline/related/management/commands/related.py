@@ -54,6 +54,10 @@ class Command(BaseCommand):
                 f"{summary.empty_lists} articles with nothing related, {summary.features} features."
             )
         )
+        self.stdout.write(
+            "Steps: "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.stages.items())
+        )
 
     def _score(self, file: str, output: str) -> None:
         csv.field_size_limit(sys.maxsize)
