@@ -142,26 +142,38 @@ def text_names(text: str) -> list[str]:
     inside: set[str] = set()
     openers: list[str] = []
     for match in _NAME_RUN.finditer(text):
-        span = match.group(1)
-        words = [w for w in span.split() if w]
-        while words and words[0] in NAME_STOP:
-            words.pop(0)
-        if not words:
+        read = _span_name(match.group(1))
+        if read is None:
             continue
-        name = " ".join(words).replace("’", "'")
-        if name.endswith("'s"):
-            name = name[:-2]
-        name = name.strip(".'-").lower()
-        if len(name) < 2 or name in STOP_WORDS:
-            continue
-        starts_sentence = _starts_sentence(text, match.start(1))
-        if len(words) == 1 and starts_sentence and span.split()[0] == words[0]:
+        name, single = read
+        if single and _starts_sentence(text, match.start(1)):
             openers.append(name)
             continue
         inside.add(name)
         found.append(name)
     found.extend(name for name in openers if name in inside)
     return found
+
+
+@functools.lru_cache(maxsize=500_000)
+def _span_name(span: str) -> tuple[str, bool] | None:
+    """Read a run of capitalised words as a name: (name, whether it is one word as written) or None.
+
+    Cached: the same runs recur across an archive, and names are most of the cost of profiling.
+    """
+    words = span.split()
+    first = words[0] if words else ""
+    while words and words[0] in NAME_STOP:
+        words.pop(0)
+    if not words:
+        return None
+    name = " ".join(words).replace("’", "'")
+    if name.endswith("'s"):
+        name = name[:-2]
+    name = name.strip(".'-").lower()
+    if len(name) < 2 or name in STOP_WORDS:
+        return None
+    return name, len(words) == 1 and first == words[0]
 
 
 @dataclass
@@ -304,13 +316,7 @@ def simhash(words: Iterable[str]) -> int:
     counts = Counter(words)
     if not counts:
         return 0
-    digests = np.array(
-        [
-            int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
-            for w in counts
-        ],
-        dtype=np.uint64,
-    )
+    digests = np.fromiter((_word_hash(w) for w in counts), dtype=np.uint64, count=len(counts))
     bits = np.unpackbits(digests.view(np.uint8).reshape(-1, 8)[:, ::-1], axis=1, bitorder="little")
     weights = np.array(list(counts.values()), dtype=np.float64)
     total = (bits * 2.0 - 1.0).T @ weights

@@ -59,13 +59,19 @@ class RelatedPosting(models.Model):
     """An inverted-index entry: an article and one of its strongest features, for candidate search."""
 
     term = models.CharField(max_length=255)
-    article = _article_fk("+")
+    # Indexed below; a second, automatic index on the column would only slow the rebuild.
+    article = _article_fk("+", db_index=False)
     published_at = models.DateTimeField()
     weight = models.FloatField()
 
     class Meta:
         indexes = [
-            models.Index(fields=["term", "-weight"], name="related_posting_term_weight"),
+            # Covers the publish path's read (a feature's heaviest postings inside the age window),
+            # so the database never visits the table for it.
+            models.Index(
+                fields=["term", "-weight", "published_at", "article"],
+                name="related_posting_covering",
+            ),
             models.Index(fields=["article"], name="related_posting_article"),
         ]
 
@@ -76,8 +82,9 @@ class RelatedPosting(models.Model):
 class RelatedLink(models.Model):
     """One entry of an article's stored Related News list, in rank order, with why it was chosen."""
 
-    article = _article_fk("related_links")
-    related = _article_fk("related_in")
+    # Both columns are indexed below (and by the unique constraint); no automatic indexes.
+    article = _article_fk("related_links", db_index=False)
+    related = _article_fk("related_in", db_index=False)
     rank = models.PositiveSmallIntegerField()
     score = models.FloatField(default=0.0)
     reasons = models.JSONField(default=dict, blank=True)

@@ -17,6 +17,7 @@ from wagtail.models import Page
 
 from dateline.core.routing import page_url
 from dateline.newsroom.models import ArticlePage
+from dateline.related import engine
 from dateline.related.models import RelatedChoice, RelatedLink, RelatedProfile
 
 
@@ -70,22 +71,36 @@ def related_articles(*, article: ArticlePage, limit: int = 5) -> list[RelatedIte
 
 
 def related_explained(*, article: ArticlePage) -> list[dict]:
-    """Return the article's stored list with scores and reasons, for the editors' admin view."""
-    links = RelatedLink.objects.filter(article_id=article.pk).order_by("rank")
-    titles = dict(
-        ArticlePage.objects.filter(pk__in=links.values("related_id")).values_list("pk", "title")
+    """Return the article's stored list with scores and reasons, for the editors' admin view.
+
+    The shared names, terms, tags and sections are worked out here from the two stories' stored
+    vectors with `engine.reasons` (lists store only the score, the gap in days and the text
+    similarity, which keeps rebuilding a large archive fast).
+    """
+    links = list(RelatedLink.objects.filter(article_id=article.pk).order_by("rank"))
+    related_ids = [link.related_id for link in links]
+    titles = dict(ArticlePage.objects.filter(pk__in=related_ids).values_list("pk", "title"))
+    vectors = dict(
+        RelatedProfile.objects.filter(pk__in=[article.pk, *related_ids]).values_list("pk", "vector")
     )
-    return [
-        {
-            "related_id": link.related_id,
-            "title": titles.get(link.related_id, f"#{link.related_id}"),
-            "rank": link.rank,
-            "score": link.score,
-            "pinned": link.pinned,
-            "reasons": link.reasons or {},
-        }
-        for link in links
-    ]
+    own = vectors.get(article.pk, {})
+    out = []
+    for link in links:
+        why = dict(link.reasons or {})
+        other = vectors.get(link.related_id)
+        if own and other:
+            why = {**engine.reasons(own, other), **why}
+        out.append(
+            {
+                "related_id": link.related_id,
+                "title": titles.get(link.related_id, f"#{link.related_id}"),
+                "rank": link.rank,
+                "score": link.score,
+                "pinned": link.pinned,
+                "reasons": why,
+            }
+        )
+    return out
 
 
 def related_choices(*, article: ArticlePage) -> list[RelatedChoice]:

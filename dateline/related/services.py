@@ -8,11 +8,15 @@ that held it. A rebuild recomputes everything with exact search over the whole a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+import multiprocessing
+import os
 import time
-from collections import Counter
+from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -166,9 +170,8 @@ def _entry(
 ) -> Entry:
     cos = engine.cosine(a, b) if cosine is None else cosine
     factor = engine.time_factor(days_apart=days, window_days=window_days())
-    why = engine.reasons(a, b)
-    why["days_apart"] = round(days)
-    why["text_similarity"] = round(cos, 4)
+    # The shared names and terms are worked out when an editor asks (selectors.related_explained).
+    why = {"days_apart": round(days), "text_similarity": round(cos, 4)}
     return Entry(related_id, round(cos * factor, 6), cos, simhash, why)
 
 
@@ -177,29 +180,39 @@ def _candidates(
 ) -> list[tuple[Entry, RelatedProfile]]:
     """Find the stories most related to `vector` through the inverted index, scored exactly.
 
-    Each of the vector's strongest features reads its heaviest postings inside the age window; the
-    best-scoring stories by that partial dot product are then rescored with their full vectors.
+    One query: each of the vector's strongest features reads its heaviest postings inside the age
+    window, the database adds up the partial dot products, and the best-scoring stories are then
+    rescored with their full vectors by `engine.score`.
     """
     if not vector:
         return []
     window = window_days()
-    partial: Counter = Counter()
     cap = settings.DATELINE_RELATED_POSTINGS_PER_TERM
-    # Read twice as many features as each article indexes, so two stories that share a feature
-    # meet even when it is among the strongest of only one of them.
-    for term, weight in _key_features(vector, factor=2):
-        postings = RelatedPosting.objects.filter(term=term)
+    table = RelatedPosting._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    span = dt.timedelta(days=window)
+    branches, params = [], []
+    # Read more features than each article indexes, so two stories that share a feature meet
+    # even when it is among the strongest of only one of them.
+    features = _key_features(vector, factor=settings.DATELINE_RELATED_QUERY_FACTOR)
+    for number, (term, weight) in enumerate(features):
+        where = "term = %s"
+        params.extend([weight, term])
         if window:
-            span = dt.timedelta(days=window)
-            postings = postings.filter(
-                published_at__gte=published_at - span, published_at__lte=published_at + span
-            )
-        for article_id, other in postings.order_by("-weight").values_list("article_id", "weight")[
-            :cap
-        ]:
-            partial[article_id] += weight * other
-    partial.pop(exclude, None)
-    chosen = [pk for pk, _ in partial.most_common(settings.DATELINE_RELATED_CANDIDATES)]
+            where += " AND published_at >= %s AND published_at <= %s"
+            params.extend([adapt(published_at - span), adapt(published_at + span)])
+        branches.append(
+            f"SELECT * FROM (SELECT article_id, weight * %s AS part FROM {table} WHERE {where} "
+            f"ORDER BY weight DESC LIMIT {int(cap)}) AS branch{number}"
+        )
+    sql = (
+        f"SELECT article_id, SUM(part) AS partial FROM ({' UNION ALL '.join(branches)}) AS hits "
+        "WHERE article_id <> %s GROUP BY article_id ORDER BY partial DESC, article_id "
+        f"LIMIT {int(settings.DATELINE_RELATED_CANDIDATES)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, exclude])
+        chosen = [row[0] for row in cursor.fetchall()]
     out = []
     for profile in RelatedProfile.objects.filter(pk__in=chosen).only(
         "article_id", "vector", "simhash", "published_at", "floor"
@@ -263,22 +276,28 @@ def _rank(
     return chosen, floor
 
 
-def _choices(article_ids: Iterable[int]) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
-    """Return the editors' pins (in order, live stories only) and exclusions per article."""
+def _choices(
+    article_ids: Iterable[int] | None, *, live: set[int] | None = None
+) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
+    """Return the editors' pins (in order, live stories only) and exclusions per article.
+
+    `article_ids` None reads every article's choices (a rebuild); `live` is the set of live story
+    ids when the caller knows it, otherwise the stored profiles say which stories are live.
+    """
     pins: dict[int, list[int]] = {}
     excluded: dict[int, set[int]] = {}
-    rows = list(
-        RelatedChoice.objects.filter(article_id__in=list(article_ids)).values_list(
-            "article_id", "related_id", "action"
-        )
-    )
+    choices = RelatedChoice.objects.order_by("created_at", "pk")
+    if article_ids is not None:
+        choices = choices.filter(article_id__in=list(article_ids))
+    rows = list(choices.values_list("article_id", "related_id", "action"))
     if not rows:
         return pins, excluded
-    live = set(
-        RelatedProfile.objects.filter(
-            pk__in={related for _, related, action in rows if action == RelatedChoice.PIN}
-        ).values_list("pk", flat=True)
-    )
+    if live is None:
+        live = set(
+            RelatedProfile.objects.filter(
+                pk__in={related for _, related, action in rows if action == RelatedChoice.PIN}
+            ).values_list("pk", flat=True)
+        )
     for article_id, related_id, action in rows:
         if action == RelatedChoice.EXCLUDE:
             excluded.setdefault(article_id, set()).add(related_id)
@@ -555,6 +574,11 @@ def related_choice_set(*, article_id: int, related_id: int, action: str) -> Rela
 
 # --- Rebuild ---------------------------------------------------------------------------------------
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+# State the rebuild's forked worker processes inherit (filled before each pool starts).
+_SHARED: dict = {}
+
 
 @dataclass
 class RebuildSummary:
@@ -566,6 +590,9 @@ class RebuildSummary:
     empty_lists: int = 0
     seconds: float = 0.0
     features: int = 0
+    workers: int = 1
+    # Seconds spent in each step: profiles, weights, lists (with their writes), finish.
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -573,154 +600,480 @@ class RebuildSummary:
         return self.articles / self.seconds if self.seconds else 0.0
 
 
-def related_rebuild(
-    *,
-    items: list[ArchiveItem] | None = None,
-    progress: Callable[[int], None] | None = None,
-    chunk: int = 500,
-) -> RebuildSummary:
-    """Recompute every profile, the archive's statistics, the index and every stored list.
+def rebuild_workers() -> int:
+    """Return how many processes a rebuild uses (`DATELINE_RELATED_REBUILD_WORKERS`, 0 = one per core)."""
+    configured = settings.DATELINE_RELATED_REBUILD_WORKERS
+    return configured if configured > 0 else (os.cpu_count() or 1)
 
-    Exact search: each article is compared with every article of its age window (sparse matrix
-    products, a chunk of articles at a time). `items` defaults to all live, public articles; the
-    scale benchmark passes its archive here. Safe to interrupt and re-run: the profiles, statistics
-    and index are replaced in one transaction, then the lists chunk by chunk, each chunk in its own
-    transaction, so an interrupted run leaves old or new lists, never broken ones.
+
+def _mapped(func: Callable, tasks: Iterable, *, workers: int) -> Iterator:
+    """Yield `func(task)` for each task, in order, using up to `workers` forked processes.
+
+    At most a few tasks per worker are in flight, so results never pile up in memory while the
+    caller writes earlier ones to the database. Workers read `_SHARED` and never touch the database.
     """
-    from scipy import sparse
+    if workers <= 1:
+        for task in tasks:
+            yield func(task)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(func, (task,)))
+            if len(pending) >= workers * 3:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
-    started = time.perf_counter()
-    logger.info("Related News rebuild in %s mode", engine.MODE)
-    if items is None:
-        items = article_items()
-    items = sorted(items, key=lambda item: (item.published_at, item.article_id))
-    summary = RebuildSummary(mode=engine.MODE, articles=len(items))
-    profiles = [engine.story_profile(item.story) for item in items]
-    df: Counter = Counter()
-    for profile in profiles:
-        df.update(profile.counts.keys())
-    vectors = [engine.profile_vector(p, df=df, documents=len(items)) for p in profiles]
-    summary.features = len(df)
 
-    vocabulary: dict[str, int] = {}
-    indptr, indices, values = [0], [], []
-    for vector in vectors:
-        for feature, weight in vector.items():
-            indices.append(vocabulary.setdefault(feature, len(vocabulary)))
-            values.append(weight)
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix(
-        (np.asarray(values, np.float32), np.asarray(indices, np.int32), np.asarray(indptr)),
-        shape=(len(items), max(1, len(vocabulary))),
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _micros(when: dt.datetime) -> int:
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return (when - EPOCH) // MICROSECOND
+
+
+def _profile_batch(batch: list[ArchiveItem]) -> list[tuple]:
+    """Count the features of a batch of stories (in a worker): id, date, features, counts, SimHash."""
+    out = []
+    for item in batch:
+        profile = engine.story_profile(item.story)
+        out.append(
+            (
+                item.article_id,
+                _micros(item.published_at),
+                list(profile.counts),
+                list(profile.counts.values()),
+                profile.simhash,
+            )
+        )
+    return out
+
+
+def _weigh_batch(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weigh rows `bounds` of the date-sorted archive (in a worker) with the engine's arithmetic."""
+    from dateline.related import arrays
+
+    counts = _SHARED["counts"][_SHARED["order"][bounds[0] : bounds[1]]]
+    indptr, cols, values = arrays.rows_weigh(
+        indptr=counts.indptr,
+        cols=counts.indices,
+        counts=counts.data,
+        idf=_SHARED["idf"],
+        kinds=_SHARED["kinds"],
+        order=_SHARED["feature_order"],
     )
-    days = np.array([item.published_at.timestamp() / 86400.0 for item in items])
-    ids = np.array([item.article_id for item in items], dtype=np.int64)
-    simhashes = [profile.simhash for profile in profiles]
-    window = window_days()
-    limit = stored_limit()
-    pins, excluded = _choices(ids.tolist()) if len(ids) else ({}, {})
-    floors = np.zeros(len(items))
-    lists: dict[int, list[Entry]] = {}
-    transposed = matrix.T.tocsr()
-    position = {int(pk): index for index, pk in enumerate(ids)}
+    return indptr, cols, values.astype(np.float32)
 
-    def _lists_for(start: int, stop: int) -> None:
-        lo, hi = 0, len(items)
+
+def _row_vector(index: int) -> dict[str, float]:
+    matrix, names = _SHARED["matrix"], _SHARED["names"]
+    begin, end = matrix.indptr[index], matrix.indptr[index + 1]
+    # float32 holds a 6-decimal weight closely enough to give the same value back when rounded.
+    values = np.round(matrix.data[begin:end].astype(np.float64), 6).tolist()
+    return {
+        names[col]: value
+        for col, value in zip(matrix.indices[begin:end].tolist(), values, strict=True)
+    }
+
+
+def _lists_block(bounds: tuple[int, int]) -> dict:
+    """Compute the profiles, postings and lists of rows `bounds` (in a worker), exactly.
+
+    Each row is compared with every story of its age window: one sparse product per slice of rows
+    against the window's columns, the engine's time factor applied, the best few kept and ranked by
+    `_rank` (pins, exclusions, copies). Returns the rows to write.
+    """
+    shared = _SHARED
+    matrix, days, ids, simhashes = (
+        shared["matrix"],
+        shared["days"],
+        shared["ids"],
+        shared["simhashes"],
+    )
+    window, limit, micros = shared["window"], shared["limit"], shared["micros"]
+    id_list = shared["id_list"]
+    start, stop = bounds
+    size = len(ids)
+    lo, hi = 0, size
+    if window:
+        lo = int(np.searchsorted(days, days[start] - window, side="left"))
+        hi = int(np.searchsorted(days, days[stop - 1] + window, side="right"))
+    right = matrix[lo:hi].T.tocsr()
+    keep = limit * 3 + 5
+    profiles, postings, links = [], [], []
+    empty = 0
+    for sub in range(start, stop, 256):
+        sub_stop = min(sub + 256, stop)
+        # Dense from here on: most stories of a window share at least a section or a common
+        # word, so the product is nearly full and whole-array arithmetic beats sparse indexing.
+        cos_dense = (matrix[sub:sub_stop] @ right).toarray()
+        row_days = days[sub:sub_stop, None]
+        gap = np.abs(days[lo:hi][None, :] - row_days).astype(np.float32)
+        dense = cos_dense * (1.0 - 0.5 * gap / window) if window else cos_dense.copy()
         if window:
-            lo = int(np.searchsorted(days, days[start] - window, side="left"))
-            hi = int(np.searchsorted(days, days[stop - 1] + window, side="right"))
-        product = (matrix[start:stop] @ transposed[:, lo:hi]).tocsr()
-        for row in range(stop - start):
-            index = start + row
-            begin, end = product.indptr[row], product.indptr[row + 1]
-            cols = product.indices[begin:end] + lo
-            cos = product.data[begin:end].astype(np.float64)
-            gap = np.abs(days[cols] - days[index])
-            factor = np.ones_like(gap)
-            if window:
-                factor = np.where(gap > window, 0.0, 1.0 - 0.5 * gap / window)
-            scores = cos * factor
-            keep = (cols != index) & (scores > 0)
-            cols, cos, scores, gap = cols[keep], cos[keep], scores[keep], gap[keep]
-            take = min(len(cols), limit * 3 + 5)
-            if take < len(cols):
-                top = np.argpartition(-scores, take - 1)[:take]
-                cols, cos, scores, gap = cols[top], cos[top], scores[top], gap[top]
-            article_id = int(ids[index])
-            entries = [
-                Entry(
-                    int(ids[col]),
-                    round(float(s), 6),
-                    float(c),
-                    simhashes[col],
-                    {"days_apart": round(float(g)), "text_similarity": round(float(c), 4)},
-                )
-                for col, c, s, g in zip(cols, cos, scores, gap, strict=True)
-            ]
-            own_pins = pins.get(article_id, [])
-            chosen, floors[index] = _rank(
+            dense[gap > window] = 0.0
+        dense[np.arange(sub_stop - sub), np.arange(sub, sub_stop) - lo] = 0.0  # not itself
+        if keep < hi - lo:
+            best = np.argpartition(-dense, keep - 1, axis=1)[:, :keep]
+        else:
+            best = np.broadcast_to(np.arange(hi - lo), (sub_stop - sub, hi - lo))
+        # The selection above is in float32; the scores are worked out again exactly as
+        # engine.score does (time factor element by element: the same operations and numbers).
+        picked = np.take_along_axis(dense, best, axis=1) > 0
+        picked_cos = np.take_along_axis(cos_dense, best, axis=1)
+        others = lo + best
+        picked_gap = np.abs(days[others] - row_days)
+        factors = 1.0 - 0.5 * picked_gap / window if window else np.ones_like(picked_gap)
+        for row in range(sub_stop - sub):
+            index = sub + row
+            article_id = id_list[index]
+            entries = []
+            gaps = {}
+            for other, ok, cosine, factor, gap_days in zip(
+                others[row].tolist(),
+                picked[row].tolist(),
+                picked_cos[row].tolist(),
+                factors[row].tolist(),
+                picked_gap[row].tolist(),
+                strict=True,
+            ):
+                if ok:
+                    related = id_list[other]
+                    entries.append(
+                        Entry(related, round(cosine * factor, 6), cosine, simhashes[other])
+                    )
+                    gaps[related] = gap_days
+            chosen, floor = _rank(
                 own_simhash=simhashes[index],
                 entries=entries,
-                pins=own_pins,
-                excluded=excluded.get(article_id, set()),
+                pins=shared["pins"].get(article_id, []),
+                excluded=shared["excluded"].get(article_id, set()),
                 article_id=article_id,
                 limit=limit,
             )
             for entry in chosen:
-                other = position.get(entry.related_id)
-                if other is not None:
-                    entry.reasons.update(engine.reasons(vectors[index], vectors[other]))
-            lists[article_id] = chosen
-
-    for start in range(0, len(items), chunk):
-        _lists_for(start, min(start + chunk, len(items)))
-        if progress is not None:
-            progress(min(chunk, len(items) - start))
-
-    with transaction.atomic():
-        RelatedPosting.objects.all().delete()
-        RelatedTerm.objects.all().delete()
-        _table_clear(RelatedProfile)
-        now = timezone.now()
-        _executemany(
-            f"INSERT INTO {RelatedProfile._meta.db_table} (article_id, published_at, vector, "
-            "simhash, floor, mode, computed_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [
+                if entry.related_id in gaps:
+                    entry.reasons = {
+                        "days_apart": round(gaps[entry.related_id]),
+                        "text_similarity": round(entry.cosine, 4),
+                        **entry.reasons,
+                    }
+            empty += not chosen
+            vector = _row_vector(index)
+            published_at = _db_datetime(
+                EPOCH + dt.timedelta(microseconds=int(micros[index])), sqlite=shared["sqlite"]
+            )
+            profiles.append((article_id, published_at, json.dumps(vector), simhashes[index], floor))
+            postings.extend(
+                (term[:255], article_id, published_at, weight)
+                for term, weight in _key_features(vector)
+            )
+            links.extend(
                 (
-                    item.article_id,
-                    item.published_at,
-                    json.dumps(vectors[i]),
-                    simhashes[i],
-                    float(floors[i]),
-                    engine.MODE,
-                    now,
+                    article_id,
+                    entry.related_id,
+                    rank,
+                    entry.score,
+                    json.dumps(entry.reasons),
+                    bool(entry.reasons.get("pinned")),
+                    entry.simhash,
                 )
-                for i, item in enumerate(items)
-            ],
+                for rank, entry in enumerate(chosen, start=1)
+            )
+    return {"profiles": profiles, "postings": postings, "links": links, "empty": empty}
+
+
+def _rows_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows at once: COPY on PostgreSQL, one prepared statement on SQLite.
+
+    Rows are written as given (dates already in the database's form, see `_db_datetime`), straight
+    through the driver: Django's per-row parameter handling costs more than SQLite's insert.
+    """
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s" if connection.vendor != "sqlite" else "?"] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.executemany(sql, rows)
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+def _db_datetime(when: dt.datetime, *, sqlite: bool) -> dt.datetime | str:
+    """Return a date as the rebuild writes it: SQLite's stored text (UTC, as Django writes it)."""
+    if not sqlite:
+        return when
+    return str(timezone.make_naive(when, dt.UTC) if timezone.is_aware(when) else when)
+
+
+@contextlib.contextmanager
+def _indexes_deferred(models: list, *, defer: bool) -> Iterator[None]:
+    """Drop the models' secondary indexes for a bulk load into empty tables, and build them after.
+
+    Building an index once over sorted keys is much faster than growing it row by row. With
+    `defer` False (tables already hold rows) nothing is dropped. Either way every index exists
+    afterwards, even when an earlier run was killed between the two steps.
+    """
+    # The editor is only used to write the SQL (SQLite refuses to enter one inside a transaction).
+    editor = connection.schema_editor(atomic=False)
+    editor.deferred_sql = []
+    if defer:
+        with connection.cursor() as cursor:
+            for model in models:
+                for index in model._meta.indexes:
+                    cursor.execute(str(index.remove_sql(model, editor)))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for model in models:
+                table = model._meta.db_table
+                existing = set(connection.introspection.get_constraints(cursor, table))
+                for index in model._meta.indexes:
+                    if index.name not in existing:
+                        cursor.execute(str(index.create_sql(model, editor)))
+
+
+def _ids_delete(table: str, column: str, ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        for begin in range(0, len(ids), 900):
+            part = ids[begin : begin + 900]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(part))})", part
+            )
+
+
+def related_rebuild(
+    *,
+    items: Iterable[ArchiveItem] | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    block: int = 2048,
+    workers: int | None = None,
+) -> RebuildSummary:
+    """Recompute every profile, the archive's statistics, the index and every stored list.
+
+    Exact search: each article is compared with every article of its age window (sparse matrix
+    products over the date-sorted archive, `block` articles at a time, in `workers` processes).
+    `items` defaults to all live, public articles and may be a generator (the scale benchmark
+    streams its archive). `progress(stage, n)` is told of each batch of articles profiled
+    ("profiles") and listed ("lists").
+
+    Safe to interrupt and re-run: each block's profiles, index entries and lists are replaced
+    together in one transaction, so an interrupted run leaves every article with its old or its new
+    list, never a broken one; stories that are no longer live and the statistics are settled at the
+    end, and a re-run recomputes everything.
+    """
+    from scipy import sparse
+
+    from dateline.related import arrays
+
+    started = time.perf_counter()
+    rebuild_started = timezone.now()
+    logger.info("Related News rebuild in %s mode", engine.MODE)
+    if items is None:
+        items = article_items()
+    if workers is None:
+        # Starting processes is not worth it for a small newsroom's archive.
+        small = isinstance(items, list) and len(items) < 2000
+        workers = 1 if small else rebuild_workers()
+    summary = RebuildSummary(mode=engine.MODE, workers=workers)
+
+    # 1. Count every story's features (in parallel), give each feature an integer id.
+    ids, micros, simhashes = array("q"), array("q"), array("q")
+    cols, counts, lengths = array("i"), array("i"), array("q", [0])
+    vocabulary: dict[str, int] = {}
+    for batch in _mapped(_profile_batch, _batches(items, 500), workers=workers):
+        for article_id, micro, features, feature_counts, simhash_ in batch:
+            ids.append(article_id)
+            micros.append(micro)
+            simhashes.append(simhash_)
+            cols.extend([vocabulary.setdefault(f, len(vocabulary)) for f in features])
+            counts.extend(feature_counts)
+            lengths.append(len(cols))
+        if progress is not None:
+            progress("profiles", len(batch))
+    size = len(ids)
+    summary.articles = size
+    summary.stages["profiles"] = time.perf_counter() - started
+    summary.features = len(vocabulary)
+    names = list(vocabulary)
+    del vocabulary
+    count_matrix = sparse.csr_matrix(
+        (
+            np.frombuffer(counts, dtype=np.int32),
+            np.frombuffer(cols, dtype=np.int32),
+            np.frombuffer(lengths, dtype=np.int64),
+        ),
+        shape=(size, max(1, len(names))),
+    )
+    del cols, counts, lengths
+    df = np.bincount(count_matrix.indices, minlength=len(names))
+
+    # 2. Weigh them as the engine does, in date order.
+    ids_ = np.frombuffer(ids, dtype=np.int64)
+    micros_ = np.frombuffer(micros, dtype=np.int64)
+    order = np.lexsort((ids_, micros_))
+    _SHARED.clear()
+    _SHARED.update(
+        counts=count_matrix,
+        order=order,
+        idf=arrays.idf_table(df, documents=size),
+        kinds=arrays.feature_kinds(names),
+        feature_order=arrays.feature_order(names),
+    )
+    parts = list(
+        _mapped(
+            _weigh_batch,
+            [(b, min(b + 20_000, size)) for b in range(0, size, 20_000)],
+            workers=workers if size > 20_000 else 1,
         )
-        _executemany(
-            f"INSERT INTO {RelatedTerm._meta.db_table} (term, df) VALUES (%s, %s)",
-            [(term[:255], count) for term, count in df.items()],
-        )
-        _executemany(
-            f"INSERT INTO {RelatedPosting._meta.db_table} (term, article_id, published_at, "
-            "weight) VALUES (%s, %s, %s, %s)",
-            [
-                (term[:255], item.article_id, item.published_at, weight)
-                for i, item in enumerate(items)
-                for term, weight in _key_features(vectors[i])
-            ],
-        )
-    article_ids = [item.article_id for item in items]
+    )
+    _SHARED.clear()
+    del count_matrix
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    offset = 0
+    row = 0
+    for part_indptr, _, _ in parts:
+        indptr[row + 1 : row + len(part_indptr)] = part_indptr[1:] + offset
+        offset += int(part_indptr[-1])
+        row += len(part_indptr) - 1
+    matrix = sparse.csr_matrix(
+        (
+            np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.float32),
+            np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32),
+            indptr,
+        ),
+        shape=(size, max(1, len(names))),
+    )
+    del parts
+    sorted_micros = micros_[order]
+    sorted_ids = ids_[order]
+    live = set(sorted_ids.tolist())
+    pins, excluded = _choices(None, live=live)
+    _SHARED.update(
+        matrix=matrix,
+        names=names,
+        days=sorted_micros / 86_400e6,
+        micros=sorted_micros,
+        ids=sorted_ids,
+        id_list=sorted_ids.tolist(),
+        simhashes=np.frombuffer(simhashes, dtype=np.int64)[order].tolist(),
+        window=window_days(),
+        limit=stored_limit(),
+        pins=pins,
+        excluded=excluded,
+        sqlite=connection.vendor == "sqlite",
+    )
+
+    summary.stages["weights"] = time.perf_counter() - started - sum(summary.stages.values())
+
+    # 3. Lists by exact search within the window; each block written in its own transaction.
+    had_rows = any(
+        model.objects.exists() for model in (RelatedProfile, RelatedPosting, RelatedLink)
+    )
+    profile_table = RelatedProfile._meta.db_table
+    posting_table = RelatedPosting._meta.db_table
+    link_table = RelatedLink._meta.db_table
+    now = _db_datetime(timezone.now(), sqlite=connection.vendor == "sqlite")
+    blocks = [(b, min(b + block, size)) for b in range(0, size, block)]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB of pages for the bulk load
+    try:
+        with _indexes_deferred([RelatedPosting, RelatedLink], defer=size > 0 and not had_rows):
+            for (begin, end), result in zip(
+                blocks, _mapped(_lists_block, blocks, workers=workers), strict=True
+            ):
+                block_ids = sorted_ids[begin:end].tolist()
+                with transaction.atomic():
+                    if had_rows:
+                        _ids_delete(profile_table, "article_id", block_ids)
+                        _ids_delete(posting_table, "article_id", block_ids)
+                        _ids_delete(link_table, "article_id", block_ids)
+                    _rows_insert(
+                        profile_table,
+                        (
+                            "article_id",
+                            "published_at",
+                            "vector",
+                            "simhash",
+                            "floor",
+                            "mode",
+                            "computed_at",
+                        ),
+                        [(*p, engine.MODE, now) for p in result["profiles"]],
+                    )
+                    _rows_insert(
+                        posting_table,
+                        ("term", "article_id", "published_at", "weight"),
+                        result["postings"],
+                    )
+                    _rows_insert(
+                        link_table,
+                        (
+                            "article_id",
+                            "related_id",
+                            "rank",
+                            "score",
+                            "reasons",
+                            "pinned",
+                            "related_simhash",
+                        ),
+                        result["links"],
+                    )
+                summary.links += len(result["links"])
+                summary.empty_lists += result["empty"]
+                if progress is not None:
+                    progress("lists", end - begin)
+    finally:
+        _SHARED.clear()
+
+    summary.stages["lists"] = time.perf_counter() - started - sum(summary.stages.values())
+
+    # 4. Stories no longer live leave with their rows; the statistics become the archive's.
     with transaction.atomic():
-        # Lists of articles that are no longer live go with them.
-        RelatedLink.objects.exclude(article_id__in=RelatedProfile.objects.values("pk")).delete()
-    for start in range(0, len(article_ids), 2000):
-        with transaction.atomic():
-            _links_write({pk: lists[pk] for pk in article_ids[start : start + 2000]})
-    summary.links = sum(len(entries) for entries in lists.values())
-    summary.empty_lists = sum(1 for entries in lists.values() if not entries)
+        if had_rows:
+            RelatedProfile.objects.filter(computed_at__lt=rebuild_started).delete()
+            with connection.cursor() as cursor:
+                for table in (posting_table, link_table):
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE article_id NOT IN "
+                        f"(SELECT article_id FROM {profile_table})"
+                    )
+        _table_clear(RelatedTerm)
+        _rows_insert(
+            RelatedTerm._meta.db_table,
+            ("term", "df"),
+            [(name[:255], int(count)) for name, count in zip(names, df.tolist(), strict=True)],
+        )
+    # Fresh statistics for the query planner after a bulk load.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in (profile_table, posting_table, link_table, RelatedTerm._meta.db_table):
+                cursor.execute(f"ANALYZE {table}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
     summary.seconds = time.perf_counter() - started
+    summary.stages["finish"] = summary.seconds - sum(summary.stages.values())
     return summary
 
 

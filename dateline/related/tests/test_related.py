@@ -8,6 +8,7 @@ story, so every fixture here has its own text.
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from django.db import connection
 from django.test import override_settings
@@ -20,8 +21,9 @@ from dateline.newsroom.factories import (
     home_page,
     paragraphs,
 )
-from dateline.related.models import RelatedLink, RelatedProfile
-from dateline.related.selectors import related_articles
+from dateline.related import engine, services
+from dateline.related.models import RelatedLink, RelatedPosting, RelatedProfile
+from dateline.related.selectors import related_articles, related_explained
 from dateline.related.services import related_choice_set, related_rebuild
 
 T0 = dt.datetime(2022, 12, 1, tzinfo=dt.UTC)
@@ -138,10 +140,22 @@ class RelatedArticlesTests(EngineFixture):
 
     def test_reasons_name_what_is_shared(self):
         link = RelatedLink.objects.get(article_id=self.story.pk, related_id=self.trade.pk)
-        self.assertIn("china-russia", link.reasons["tags"])
-        self.assertIn("china", [name.lower() for name in link.reasons["names"]])
         self.assertGreater(link.score, 0)
         self.assertEqual(link.reasons["days_apart"], 90)
+        # The shared features come from the stored vectors when an editor asks, after a publish
+        # and after a rebuild alike.
+        for _ in range(2):
+            link = RelatedLink.objects.get(article_id=self.story.pk, related_id=self.trade.pk)
+            (explained,) = [
+                item
+                for item in related_explained(article=self.story)
+                if item["related_id"] == self.trade.pk
+            ]
+            self.assertIn("china-russia", explained["reasons"]["tags"])
+            self.assertIn("china", [name.lower() for name in explained["reasons"]["names"]])
+            self.assertEqual(explained["reasons"]["days_apart"], 90)
+            self.assertEqual(explained["score"], link.score)
+            related_rebuild()
 
     def test_block_is_one_query(self):
         with self.assertNumQueries(1):
@@ -311,3 +325,85 @@ class TinyArchiveTests(WagtailPageTestCase):
         self.assertLessEqual(set(titles(empty)), {hostile.title})
         self.assertLessEqual(set(titles(hostile)), {empty.title})
         self.assertEqual(related_rebuild().articles, 2)
+
+
+def stored_lists() -> dict[int, list[tuple[int, int, float]]]:
+    lists: dict[int, list[tuple[int, int, float]]] = {}
+    for article_id, related_id, rank, score in RelatedLink.objects.order_by(
+        "article_id", "rank"
+    ).values_list("article_id", "related_id", "rank", "score"):
+        lists.setdefault(article_id, []).append((related_id, rank, score))
+    return lists
+
+
+class RebuildTests(EngineFixture):
+    def test_worker_processes_give_the_same_lists_and_vectors(self):
+        related_rebuild(workers=1)
+        alone = stored_lists()
+        vectors = dict(RelatedProfile.objects.values_list("pk", "vector"))
+        related_rebuild(workers=2, block=2)
+        self.assertEqual(stored_lists(), alone)
+        self.assertEqual(dict(RelatedProfile.objects.values_list("pk", "vector")), vectors)
+        self.assertIn(self.trade.pk, [related for related, _, _ in alone[self.story.pk]])
+
+    def test_rebuild_lists_are_what_engine_score_says(self):
+        related_rebuild()
+        vectors = {p.pk: p for p in RelatedProfile.objects.all()}
+        for article_id, entries in stored_lists().items():
+            own = vectors[article_id]
+            for related_id, _, score in entries:
+                other = vectors[related_id]
+                days = abs((own.published_at - other.published_at).total_seconds()) / 86400
+                expected = engine.score(own.vector, other.vector, days_apart=days, window_days=730)
+                self.assertAlmostEqual(score, expected, delta=2e-6)
+            scores = [score for _, _, score in entries]
+            self.assertEqual(scores, sorted(scores, reverse=True))
+
+    def test_indexes_exist_after_a_bulk_load_into_empty_storage(self):
+        for model in (RelatedLink, RelatedPosting, RelatedProfile):
+            model.objects.all().delete()
+        related_rebuild()
+        with connection.cursor() as cursor:
+            for model in (RelatedPosting, RelatedLink):
+                names = set(connection.introspection.get_constraints(cursor, model._meta.db_table))
+                for index in model._meta.indexes:
+                    self.assertIn(index.name, names)
+        self.assertTrue(RelatedPosting.objects.filter(article_id=self.story.pk).exists())
+
+    def test_interrupted_rebuild_leaves_whole_lists_and_a_rerun_finishes(self):
+        related_rebuild()
+        complete = stored_lists()
+        calls = []
+        original = services._lists_block
+
+        def interrupted(bounds):
+            calls.append(bounds)
+            if len(calls) > 1:
+                raise KeyboardInterrupt
+            return original(bounds)
+
+        RelatedLink.objects.all().delete()
+        RelatedPosting.objects.all().delete()
+        RelatedProfile.objects.all().delete()
+        with (
+            mock.patch.object(services, "_lists_block", interrupted),
+            self.assertRaises(KeyboardInterrupt),
+        ):
+            related_rebuild(workers=1, block=1)
+        # The first block was written whole; the indexes dropped for the load are back.
+        self.assertEqual(RelatedProfile.objects.count(), 1)
+        with connection.cursor() as cursor:
+            names = set(
+                connection.introspection.get_constraints(cursor, RelatedPosting._meta.db_table)
+            )
+        self.assertIn("related_posting_covering", names)
+        related_rebuild()
+        self.assertEqual(stored_lists(), complete)
+
+    def test_stories_no_longer_live_leave_with_a_rebuild(self):
+        RelatedProfile.objects.create(article_id=self.draft.pk, published_at=T0, vector={"x": 1.0})
+        RelatedLink.objects.create(article_id=self.draft.pk, related_id=self.story.pk, rank=1)
+        related_rebuild()
+        self.assertFalse(RelatedProfile.objects.filter(pk=self.draft.pk).exists())
+        self.assertFalse(RelatedLink.objects.filter(article_id=self.draft.pk).exists())
+        self.assertTrue(RelatedProfile.objects.filter(pk=self.story.pk).exists())

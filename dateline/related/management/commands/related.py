@@ -38,14 +38,25 @@ class Command(BaseCommand):
             f"Related News rebuild ({engine.MODE} mode): {len(items)} published articles; every "
             "stored list will be replaced."
         )
-        with tqdm(total=len(items), unit="article", file=sys.stderr, disable=None) as bar:
-            summary = related_rebuild(items=items, progress=bar.update)
+        # One bar over both passes: profiling every story, then listing every story.
+        with tqdm(total=2 * len(items), unit="step", file=sys.stderr, disable=None) as bar:
+
+            def progress(stage: str, done: int) -> None:
+                bar.set_description(stage, refresh=False)
+                bar.update(done)
+
+            summary = related_rebuild(items=items, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Done in {summary.seconds:.1f} s ({summary.rate:.0f} articles/s), mode "
+                f"Done in {summary.seconds:.1f} s ({summary.rate:.0f} articles/s, "
+                f"{summary.workers} processes), mode "
                 f"{summary.mode}: {summary.articles} articles, {summary.links} related links, "
                 f"{summary.empty_lists} articles with nothing related, {summary.features} features."
             )
+        )
+        self.stdout.write(
+            "Steps: "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.stages.items())
         )
 
     def _score(self, file: str, output: str) -> None:
