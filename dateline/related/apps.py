@@ -15,9 +15,9 @@ class RelatedConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from dateline.newsroom.models import ArticlePage
-        from dateline.related import engine, signals
+        from dateline.related import services, signals
 
         page_published.connect(signals.on_published, sender=ArticlePage, dispatch_uid="related")
         page_unpublished.connect(signals.on_unpublished, sender=ArticlePage, dispatch_uid="related")
         pre_delete.connect(signals.on_deleted, sender=ArticlePage, dispatch_uid="related")
-        logging.getLogger(__name__).debug("Related News engine in %s mode", engine.MODE)
+        logging.getLogger(__name__).debug("Related News engine in %s mode", services.related_mode())

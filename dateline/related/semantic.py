@@ -306,13 +306,19 @@ def stories_embed(stories: Sequence[engine.Story], *, model: Encoder | None = No
 
     The embedding is FULL_SHARE of the whole text's vector plus the rest of the lead's vector, so
     what the story is about (its headline and first words) weighs a little more than its tail.
+    A story with no text gets a zero vector.
     """
     if not stories:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     model = model or encoder()
     texts = [story_texts(story) for story in stories]
-    full = model.encode([f for f, _ in texts])
-    lead = model.encode([lead for _, lead in texts], max_windows=1)
-    mixed = FULL_SHARE * full + (1.0 - FULL_SHARE) * lead
-    mixed /= np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
-    return mixed.astype(np.float32)
+    out = np.zeros((len(stories), DIMENSIONS), dtype=np.float32)
+    # A story without words has no meaning to compare: its zero vector relates to nothing.
+    worded = [index for index, (full, _) in enumerate(texts) if full.strip()]
+    if worded:
+        full = model.encode([texts[i][0] for i in worded])
+        lead = model.encode([texts[i][1] for i in worded], max_windows=1)
+        mixed = FULL_SHARE * full + (1.0 - FULL_SHARE) * lead
+        mixed /= np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
+        out[worded] = mixed
+    return out

@@ -4,6 +4,9 @@ Publishing an article profiles it, finds its candidates through the inverted ind
 features, within the age window), stores its own list, and inserts it into the lists of the stories it
 now outranks (both directions). Unpublishing or deleting it removes it everywhere and refills the lists
 that held it. A rebuild recomputes everything with exact search over the whole archive.
+
+In semantic mode (`related_mode()`), each profile also stores the story's embedding, and candidates
+found through the lexical index are re-ranked with `engine.blend` of the two similarities.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from dateline.newsroom.models import ArticlePage, ArticlePageTag
-from dateline.related import engine
+from dateline.related import engine, semantic
 from dateline.related.models import (
     RelatedChoice,
     RelatedLink,
@@ -45,6 +48,14 @@ def stored_limit() -> int:
     return max(1, settings.DATELINE_RELATED_LIMIT + SPARE)
 
 
+def related_mode() -> str:
+    """Return the mode the engine runs in, "semantic" or "lexical", from DATELINE_RELATED_MODE.
+
+    auto (the default) is semantic when the packaged model is installed; see `semantic.mode_resolve`.
+    """
+    return semantic.mode_resolve(settings.DATELINE_RELATED_MODE)
+
+
 def window_days() -> int:
     """Return the age window in days (0 = no window)."""
     return settings.DATELINE_RELATED_WINDOW_DAYS
@@ -59,6 +70,7 @@ class Entry:
     cosine: float
     simhash: int
     reasons: dict = field(default_factory=dict)
+    semantic: float | None = None
 
 
 @dataclass
@@ -162,23 +174,46 @@ def _days(a: dt.datetime, b: dt.datetime) -> float:
 
 
 def _entry(
-    *, related_id: int, a: dict, b: dict, days: float, simhash: int, cosine: float | None = None
+    *,
+    related_id: int,
+    a: dict,
+    b: dict,
+    days: float,
+    simhash: int,
+    cosine: float | None = None,
+    semantic: float | None = None,
 ) -> Entry:
     cos = engine.cosine(a, b) if cosine is None else cosine
     factor = engine.time_factor(days_apart=days, window_days=window_days())
+    similarity = float(engine.blend(cos, semantic))
     why = engine.reasons(a, b)
     why["days_apart"] = round(days)
     why["text_similarity"] = round(cos, 4)
-    return Entry(related_id, round(cos * factor, 6), cos, simhash, why)
+    if semantic is not None:
+        why["semantic_similarity"] = round(semantic, 4)
+    return Entry(related_id, round(similarity * factor, 6), cos, simhash, why, semantic)
+
+
+def _semantic(a: np.ndarray | None, b: bytes | memoryview | None) -> float | None:
+    """Return the cosine of two stories' embeddings, or None when either has none."""
+    if a is None:
+        return None
+    other = semantic.embedding_from_bytes(b)
+    return None if other is None else float(a @ other)
 
 
 def _candidates(
-    *, vector: dict[str, float], published_at: dt.datetime, exclude: int
+    *,
+    vector: dict[str, float],
+    published_at: dt.datetime,
+    exclude: int,
+    embedding: np.ndarray | None = None,
 ) -> list[tuple[Entry, RelatedProfile]]:
     """Find the stories most related to `vector` through the inverted index, scored exactly.
 
     Each of the vector's strongest features reads its heaviest postings inside the age window; the
-    best-scoring stories by that partial dot product are then rescored with their full vectors.
+    best-scoring stories by that partial dot product are then rescored with their full vectors
+    (and, given the story's `embedding`, with the semantic blend).
     """
     if not vector:
         return []
@@ -201,15 +236,17 @@ def _candidates(
     partial.pop(exclude, None)
     chosen = [pk for pk, _ in partial.most_common(settings.DATELINE_RELATED_CANDIDATES)]
     out = []
-    for profile in RelatedProfile.objects.filter(pk__in=chosen).only(
-        "article_id", "vector", "simhash", "published_at", "floor"
-    ):
+    fields = ["article_id", "vector", "simhash", "published_at", "floor"]
+    if embedding is not None:
+        fields.append("embedding")
+    for profile in RelatedProfile.objects.filter(pk__in=chosen).only(*fields):
         entry = _entry(
             related_id=profile.article_id,
             a=vector,
             b=profile.vector,
             days=_days(published_at, profile.published_at),
             simhash=profile.simhash,
+            semantic=_semantic(embedding, profile.embedding if embedding is not None else None),
         )
         if entry.score > 0:
             out.append((entry, profile))
@@ -356,6 +393,7 @@ def _list_recompute(profiles: list[RelatedProfile], *, skip: int | None = None) 
                 vector=profile.vector,
                 published_at=profile.published_at,
                 exclude=profile.article_id,
+                embedding=semantic.embedding_from_bytes(profile.embedding),
             )
             if entry.related_id != skip
         ]
@@ -414,18 +452,26 @@ def related_article_refresh(*, article_id: int) -> RefreshSummary:
         for f in features:
             df[f] = df.get(f, 0) + 1
     vector = engine.profile_vector(profile_counts, df=df, documents=documents)
+    mode = related_mode()
+    embedding, key = (
+        _story_embedding(item.story, previous) if mode == engine.SEMANTIC else (None, "")
+    )
     profile, _ = RelatedProfile.objects.update_or_create(
         pk=article_id,
         defaults={
             "published_at": item.published_at,
             "vector": vector,
             "simhash": profile_counts.simhash,
-            "mode": engine.MODE,
+            "mode": mode,
+            "embedding": None if embedding is None else semantic.embedding_to_bytes(embedding),
+            "embedding_key": key,
         },
     )
     _postings_write(article_id, vector, item.published_at)
 
-    found = _candidates(vector=vector, published_at=item.published_at, exclude=article_id)
+    found = _candidates(
+        vector=vector, published_at=item.published_at, exclude=article_id, embedding=embedding
+    )
     pins, excluded = _choices([article_id])
     own, profile.floor = _rank(
         own_simhash=profile.simhash,
@@ -459,6 +505,18 @@ def related_article_refresh(*, article_id: int) -> RefreshSummary:
     return summary
 
 
+def _story_embedding(
+    story: engine.Story, previous: RelatedProfile | None
+) -> tuple[np.ndarray, str]:
+    """Return a story's embedding and its key, reusing the stored one when the text is unchanged."""
+    key = semantic.embedding_key(story)
+    if previous is not None and previous.embedding_key == key:
+        stored = semantic.embedding_from_bytes(previous.embedding)
+        if stored is not None:
+            return stored, key
+    return semantic.stories_embed([story])[0], key
+
+
 def _insert_into(*, article_id: int, vector: dict, simhash: int, entering: dict[int, tuple]) -> int:
     """Add the story to each list in `entering` (article id -> (entry, profile)) and re-rank."""
     current: dict[int, list[Entry]] = {pk: [] for pk in entering}
@@ -489,6 +547,7 @@ def _insert_into(*, article_id: int, vector: dict, simhash: int, entering: dict[
             days=entry.reasons["days_apart"],
             simhash=simhash,
             cosine=entry.cosine,
+            semantic=entry.semantic,
         )
         entries, other.floor = _rank(
             own_simhash=other.simhash,
@@ -573,11 +632,47 @@ class RebuildSummary:
         return self.articles / self.seconds if self.seconds else 0.0
 
 
+def _embeddings_for(
+    items: list[ArchiveItem], *, progress: Callable[[int], None] | None = None, batch: int = 64
+) -> tuple[np.ndarray, list[str]]:
+    """Return every item's embedding and key, encoding only stories whose stored key is stale.
+
+    Stored embeddings are reused when their key (model and text fingerprint) still matches, so an
+    interrupted or repeated rebuild does not encode the archive again.
+    """
+    keys = [semantic.embedding_key(item.story) for item in items]
+    stored: dict[int, tuple[str, bytes]] = {}
+    ids = [item.article_id for item in items]
+    for start in range(0, len(ids), 500):
+        for pk, key, raw in RelatedProfile.objects.filter(
+            pk__in=ids[start : start + 500], embedding__isnull=False
+        ).values_list("pk", "embedding_key", "embedding"):
+            stored[pk] = (key, raw)
+    out = np.zeros((len(items), semantic.DIMENSIONS), dtype=np.float32)
+    missing: list[int] = []
+    for index, (item, key) in enumerate(zip(items, keys, strict=True)):
+        known = stored.get(item.article_id)
+        vector = semantic.embedding_from_bytes(known[1]) if known and known[0] == key else None
+        if vector is None:
+            missing.append(index)
+        else:
+            out[index] = vector
+    if progress is not None and len(missing) < len(items):
+        progress(len(items) - len(missing))
+    for start in range(0, len(missing), batch):
+        chosen = missing[start : start + batch]
+        out[chosen] = semantic.stories_embed([items[i].story for i in chosen])
+        if progress is not None:
+            progress(len(chosen))
+    return out, keys
+
+
 def related_rebuild(
     *,
     items: list[ArchiveItem] | None = None,
     progress: Callable[[int], None] | None = None,
     chunk: int = 500,
+    encode_progress: Callable[[int], None] | None = None,
 ) -> RebuildSummary:
     """Recompute every profile, the archive's statistics, the index and every stored list.
 
@@ -586,15 +681,23 @@ def related_rebuild(
     scale benchmark passes its archive here. Safe to interrupt and re-run: the profiles, statistics
     and index are replaced in one transaction, then the lists chunk by chunk, each chunk in its own
     transaction, so an interrupted run leaves old or new lists, never broken ones.
+
+    In semantic mode every story is first embedded (`encode_progress` counts them; stored
+    embeddings of unchanged stories are reused) and candidates are ranked by the blended score.
     """
     from scipy import sparse
 
     started = time.perf_counter()
-    logger.info("Related News rebuild in %s mode", engine.MODE)
+    mode = related_mode()
+    logger.info("Related News rebuild in %s mode", mode)
     if items is None:
         items = article_items()
     items = sorted(items, key=lambda item: (item.published_at, item.article_id))
-    summary = RebuildSummary(mode=engine.MODE, articles=len(items))
+    summary = RebuildSummary(mode=mode, articles=len(items))
+    embeddings: np.ndarray | None = None
+    embedding_keys: list[str] = []
+    if mode == engine.SEMANTIC:
+        embeddings, embedding_keys = _embeddings_for(items, progress=encode_progress)
     profiles = [engine.story_profile(item.story) for item in items]
     df: Counter = Counter()
     for profile in profiles:
@@ -640,12 +743,17 @@ def related_rebuild(
             if window:
                 factor = np.where(gap > window, 0.0, 1.0 - 0.5 * gap / window)
             scores = cos * factor
+            # Semantic mode re-ranks the lexical candidates by the blend of both similarities.
+            sem = np.full(len(cols), np.nan)
+            if embeddings is not None:
+                sem = (embeddings[cols] @ embeddings[index]).astype(np.float64)
+                scores = engine.blend(cos, sem) * factor
             keep = (cols != index) & (scores > 0)
-            cols, cos, scores, gap = cols[keep], cos[keep], scores[keep], gap[keep]
+            cols, cos, scores, gap, sem = cols[keep], cos[keep], scores[keep], gap[keep], sem[keep]
             take = min(len(cols), limit * 3 + 5)
             if take < len(cols):
                 top = np.argpartition(-scores, take - 1)[:take]
-                cols, cos, scores, gap = cols[top], cos[top], scores[top], gap[top]
+                cols, cos, scores, gap, sem = cols[top], cos[top], scores[top], gap[top], sem[top]
             article_id = int(ids[index])
             entries = [
                 Entry(
@@ -653,9 +761,11 @@ def related_rebuild(
                     round(float(s), 6),
                     float(c),
                     simhashes[col],
-                    {"days_apart": round(float(g)), "text_similarity": round(float(c), 4)},
+                    {"days_apart": round(float(g)), "text_similarity": round(float(c), 4)}
+                    | ({} if np.isnan(m) else {"semantic_similarity": round(float(m), 4)}),
+                    None if np.isnan(m) else float(m),
                 )
-                for col, c, s, g in zip(cols, cos, scores, gap, strict=True)
+                for col, c, s, g, m in zip(cols, cos, scores, gap, sem, strict=True)
             ]
             own_pins = pins.get(article_id, [])
             chosen, floors[index] = _rank(
@@ -692,12 +802,21 @@ def related_rebuild(
                     json.dumps(vectors[i]),
                     simhashes[i],
                     float(floors[i]),
-                    engine.MODE,
+                    mode,
                     now,
                 )
                 for i, item in enumerate(items)
             ],
         )
+        if embeddings is not None:
+            _executemany(
+                f"UPDATE {RelatedProfile._meta.db_table} SET embedding = %s, embedding_key = %s "
+                "WHERE article_id = %s",
+                [
+                    (semantic.embedding_to_bytes(embeddings[i]), embedding_keys[i], item.article_id)
+                    for i, item in enumerate(items)
+                ],
+            )
         _executemany(
             f"INSERT INTO {RelatedTerm._meta.db_table} (term, df) VALUES (%s, %s)",
             [(term[:255], count) for term, count in df.items()],
