@@ -33,6 +33,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LEXICAL, SEMANTIC = "lexical", "semantic"
+# What these functions compute without an embedding. The mode the engine runs in is chosen by
+# DATELINE_RELATED_MODE: `services.related_mode()`.
+MODE = LEXICAL
 # The blend of semantic mode, chosen by cross-validation on the SemEval-2022 Task 8 English pairs
 # (bench/related_quality.py): the embedding's cosine, raised to a power above 1 so that loosely
 # related stories (cosine 0.3-0.5, common between any two news stories) count for less than close
