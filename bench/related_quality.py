@@ -107,7 +107,7 @@ def engine_matrix(docs: list[tuple[str, str, str]], *, mode: str = engine.LEXICA
     """Return the engine's dense similarity matrix for the documents (text only, no dates).
 
     In semantic mode the lexical cosines are blended with the embeddings' through `engine.blend`,
-    the formula the ranking uses.
+    the formula the ranking uses, for the stories that share a feature (the rebuild's candidates).
     """
 
     from scipy import sparse
@@ -129,7 +129,9 @@ def engine_matrix(docs: list[tuple[str, str, str]], *, mode: str = engine.LEXICA
     if mode != engine.SEMANTIC:
         return lexical
     embeddings = semantic.stories_embed([engine.Story(headline=t, body=b) for t, b, _ in docs])
-    return np.asarray(engine.blend(lexical, embeddings @ embeddings.T), dtype=np.float64)
+    blended = np.asarray(engine.blend(lexical, embeddings @ embeddings.T), dtype=np.float64)
+    # As in the rebuild, only stories sharing a feature are candidates; the blend re-ranks them.
+    return np.where(lexical > 0, blended, 0.0)
 
 
 # The semantic parameters and the values cross-validation chooses among: the whole text's share of
