@@ -667,6 +667,24 @@ def _embeddings_for(
     return out, keys
 
 
+def _row_scores(
+    *,
+    cos: np.ndarray,
+    factor: np.ndarray,
+    embeddings: np.ndarray | None,
+    row: int,
+    cols: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Score one article's rebuild candidates: lexical cosine, or the blend in semantic mode.
+
+    Return the scores (time factor applied) and the embedding cosines (NaN in lexical mode).
+    """
+    if embeddings is None:
+        return cos * factor, np.full(len(cols), np.nan)
+    sem = (embeddings[cols] @ embeddings[row]).astype(np.float64)
+    return engine.blend(cos, sem) * factor, sem
+
+
 def related_rebuild(
     *,
     items: list[ArchiveItem] | None = None,
@@ -742,12 +760,9 @@ def related_rebuild(
             factor = np.ones_like(gap)
             if window:
                 factor = np.where(gap > window, 0.0, 1.0 - 0.5 * gap / window)
-            scores = cos * factor
-            # Semantic mode re-ranks the lexical candidates by the blend of both similarities.
-            sem = np.full(len(cols), np.nan)
-            if embeddings is not None:
-                sem = (embeddings[cols] @ embeddings[index]).astype(np.float64)
-                scores = engine.blend(cos, sem) * factor
+            scores, sem = _row_scores(
+                cos=cos, factor=factor, embeddings=embeddings, row=index, cols=cols
+            )
             keep = (cols != index) & (scores > 0)
             cols, cos, scores, gap, sem = cols[keep], cos[keep], scores[keep], gap[keep], sem[keep]
             take = min(len(cols), limit * 3 + 5)
