@@ -36,6 +36,7 @@ WINDOW_TOKENS = 256
 # Windows read per story: the top of a story says what it is about (also bounds the cost).
 MAX_WINDOWS = 4
 BATCH_WINDOWS = 16
+ENCODER_THREADS = 1
 # A story's embedding mixes the whole text's vector with its lead's (the first words: the headline,
 # then the standfirst); cross-validated on SemEval-2022 Task 8 (bench/related_quality.py).
 LEAD_WORDS = 20
@@ -229,6 +230,18 @@ class Encoder:
         return [[self.cls, *chunk, self.sep] for chunk in chunks]
 
     def encode(self, texts: Sequence[str], *, max_windows: int = MAX_WINDOWS) -> np.ndarray:
+        """Return one L2-normalised vector per text; see `_encode`.
+
+        BLAS runs single-threaded here: the products are small (one 256-token window), and with
+        two threads the encoder measured about three times slower on this 2-core machine
+        (docs/related.md).
+        """
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=ENCODER_THREADS, user_api="blas"):
+            return self._encode(texts, max_windows=max_windows)
+
+    def _encode(self, texts: Sequence[str], *, max_windows: int) -> np.ndarray:
         """Return one L2-normalised vector per text (float32, shape (len(texts), 384)).
 
         A long text is read in windows of 256 tokens (the first `max_windows`); each window's
