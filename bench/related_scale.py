@@ -38,6 +38,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings.dev")
+# The scale targets are for lexical mode (semantic mode encodes every story; see docs/related.md).
+os.environ.setdefault("DATELINE_RELATED_MODE", "lexical")
 
 import django  # noqa: E402
 

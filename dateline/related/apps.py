@@ -1,6 +1,7 @@
 import logging
 
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 
 
 class RelatedConfig(AppConfig):
@@ -15,9 +16,14 @@ class RelatedConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from dateline.newsroom.models import ArticlePage
-        from dateline.related import engine, signals
+        from dateline.related import services, signals
 
         page_published.connect(signals.on_published, sender=ArticlePage, dispatch_uid="related")
         page_unpublished.connect(signals.on_unpublished, sender=ArticlePage, dispatch_uid="related")
         pre_delete.connect(signals.on_deleted, sender=ArticlePage, dispatch_uid="related")
-        logging.getLogger(__name__).debug("Related News engine in %s mode", engine.MODE)
+        # A deployment that asks for semantic mode without the model stops here, not at a publish.
+        try:
+            mode = services.related_mode()
+        except (RuntimeError, ValueError) as error:
+            raise ImproperlyConfigured(f"DATELINE_RELATED_MODE: {error}") from error
+        logging.getLogger(__name__).debug("Related News engine in %s mode", mode)

@@ -13,6 +13,10 @@ Weights are sublinear term frequency times inverse document frequency times a pe
 only the strongest text terms and names are kept, so vectors stay small at archive scale. The
 similarity is the cosine of two such vectors, times a time factor that favours stories of the same
 period.
+
+In semantic mode (see `semantic.py`) each story also has a sentence embedding, and the similarity
+blends the two: `blend()` below is the one formula the ranking, `dateline related score` and the
+quality benchmark all use.
 """
 
 from __future__ import annotations
@@ -23,12 +27,21 @@ import html
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-MODE = "lexical"
+LEXICAL, SEMANTIC = "lexical", "semantic"
+# What these functions compute without an embedding. The mode the engine runs in is chosen by
+# DATELINE_RELATED_MODE: `services.related_mode()`.
+MODE = LEXICAL
+# The blend of semantic mode, chosen by cross-validation on the SemEval-2022 Task 8 English pairs
+# (bench/related_quality.py): the embedding's cosine, raised to a power above 1 so that loosely
+# related stories (cosine 0.3-0.5, common between any two news stories) count for less than close
+# ones, carries most of the score; the lexical cosine keeps names, tags and sections in play.
+SEMANTIC_WEIGHT = 0.9
+SEMANTIC_POWER = 1.25
 
 # Feature prefixes: a name, a tag, a section; plain text terms carry none.
 NAME, TAG, SECTION = "@", "#", "§"
@@ -287,15 +300,34 @@ def time_factor(*, days_apart: float, window_days: int) -> float:
     return 1.0 - 0.5 * days / window_days
 
 
+def blend(
+    lexical, semantic=None, *, weight: float = SEMANTIC_WEIGHT, power: float = SEMANTIC_POWER
+):
+    """Return the text similarity the engine ranks with, from the lexical and embedding cosines.
+
+    Lexical mode (`semantic` None) is the lexical cosine itself. Semantic mode is
+    weight * max(semantic, 0) ** power + (1 - weight) * lexical. Works on floats and numpy arrays
+    alike, so the rebuild's matrices and a single pair go through the same formula.
+    """
+    if semantic is None:
+        return lexical
+    return weight * np.maximum(semantic, 0.0) ** power + (1.0 - weight) * lexical
+
+
 def score(
     a: Mapping[str, float],
     b: Mapping[str, float],
     *,
     days_apart: float = 0.0,
     window_days: int = 0,
+    semantic: float | None = None,
 ) -> float:
-    """Return the engine's relatedness of two stories: cosine times the time factor."""
-    return cosine(a, b) * time_factor(days_apart=days_apart, window_days=window_days)
+    """Return the engine's relatedness of two stories: blended similarity times the time factor.
+
+    `semantic` is the cosine of the two stories' embeddings (None in lexical mode).
+    """
+    similarity = float(blend(cosine(a, b), semantic))
+    return similarity * time_factor(days_apart=days_apart, window_days=window_days)
 
 
 def reasons(a: Mapping[str, float], b: Mapping[str, float], *, limit: int = 6) -> dict:
@@ -339,22 +371,35 @@ def near_duplicates(a: int, b: int) -> bool:
     return bin((a ^ b) & ((1 << 64) - 1)).count("1") <= DUPLICATE_SIMHASH_BITS
 
 
-def texts_score(pairs: Iterable[tuple[str, str]]) -> list[float]:
+def texts_score(
+    pairs: Iterable[tuple[str, str]],
+    *,
+    mode: str = LEXICAL,
+    embed: Callable[[list[Story]], np.ndarray] | None = None,
+) -> list[float]:
     """Score text pairs exactly as the engine ranks stories (document statistics from the pairs).
 
     Each text is read as a story body with no tags, sections or date, so only the text and the
-    names in it count; the time factor is 1.
+    names in it count; the time factor is 1. In semantic mode `embed` turns stories into their
+    L2-normalised embeddings (`semantic.stories_embed`); the engine itself loads no model.
     """
     pairs = list(pairs)
-    profiles = [(story_profile(Story(body=a)), story_profile(Story(body=b))) for a, b in pairs]
+    stories = [(Story(body=a), Story(body=b)) for a, b in pairs]
+    profiles = [(story_profile(first), story_profile(second)) for first, second in stories]
     df: Counter = Counter()
     for first, second in profiles:
         df.update(first.counts.keys())
         df.update(second.counts.keys())
     documents = 2 * len(profiles)
+    semantic: list[float | None] = [None] * len(pairs)
+    if mode == SEMANTIC and pairs:
+        if embed is None:
+            raise ValueError("Semantic mode needs an embedding function.")
+        vectors = embed([story for pair in stories for story in pair])
+        semantic = [float(x) for x in np.einsum("ij,ij->i", vectors[0::2], vectors[1::2])]
     out = []
-    for first, second in profiles:
+    for (first, second), similarity in zip(profiles, semantic, strict=True):
         va = profile_vector(first, df=df, documents=documents)
         vb = profile_vector(second, df=df, documents=documents)
-        out.append(round(score(va, vb), 6))
+        out.append(round(score(va, vb, semantic=similarity), 6))
     return out

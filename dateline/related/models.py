@@ -36,6 +36,10 @@ class RelatedProfile(models.Model):
     # story enters this list only when it scores above it.
     floor = models.FloatField(default=0.0)
     mode = models.CharField(max_length=20, default="lexical")
+    # Semantic mode: the story's sentence embedding (384 little-endian float32), and a fingerprint of
+    # the model and text it came from, so a rebuild re-encodes only what changed. Null in lexical mode.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_key = models.CharField(max_length=32, blank=True, default="", db_default="")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

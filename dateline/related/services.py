@@ -4,6 +4,9 @@ Publishing an article profiles it, finds its candidates through the inverted ind
 features, within the age window), stores its own list, and inserts it into the lists of the stories it
 now outranks (both directions). Unpublishing or deleting it removes it everywhere and refills the lists
 that held it. A rebuild recomputes everything with exact search over the whole archive.
+
+In semantic mode (`related_mode()`), each profile also stores the story's embedding, and candidates
+found through the lexical index are re-ranked with `engine.blend` of the two similarities.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from dateline.newsroom.models import ArticlePage, ArticlePageTag
-from dateline.related import engine
+from dateline.related import engine, semantic
 from dateline.related.models import (
     RelatedChoice,
     RelatedLink,
@@ -49,6 +52,14 @@ def stored_limit() -> int:
     return max(1, settings.DATELINE_RELATED_LIMIT + SPARE)
 
 
+def related_mode() -> str:
+    """Return the mode the engine runs in, "semantic" or "lexical", from DATELINE_RELATED_MODE.
+
+    auto (the default) is semantic when the packaged model is installed; see `semantic.mode_resolve`.
+    """
+    return semantic.mode_resolve(settings.DATELINE_RELATED_MODE)
+
+
 def window_days() -> int:
     """Return the age window in days (0 = no window)."""
     return settings.DATELINE_RELATED_WINDOW_DAYS
@@ -63,6 +74,7 @@ class Entry:
     cosine: float
     simhash: int
     reasons: dict = field(default_factory=dict)
+    semantic: float | None = None
 
 
 @dataclass
@@ -166,23 +178,46 @@ def _days(a: dt.datetime, b: dt.datetime) -> float:
 
 
 def _entry(
-    *, related_id: int, a: dict, b: dict, days: float, simhash: int, cosine: float | None = None
+    *,
+    related_id: int,
+    a: dict,
+    b: dict,
+    days: float,
+    simhash: int,
+    cosine: float | None = None,
+    semantic: float | None = None,
 ) -> Entry:
     cos = engine.cosine(a, b) if cosine is None else cosine
     factor = engine.time_factor(days_apart=days, window_days=window_days())
+    similarity = float(engine.blend(cos, semantic))
     # The shared names and terms are worked out when an editor asks (selectors.related_explained).
     why = {"days_apart": round(days), "text_similarity": round(cos, 4)}
-    return Entry(related_id, round(cos * factor, 6), cos, simhash, why)
+    if semantic is not None:
+        why["semantic_similarity"] = round(semantic, 4)
+    return Entry(related_id, round(similarity * factor, 6), cos, simhash, why, semantic)
+
+
+def _semantic(a: np.ndarray | None, b: bytes | memoryview | None) -> float | None:
+    """Return the cosine of two stories' embeddings, or None when either has none."""
+    if a is None:
+        return None
+    other = semantic.embedding_from_bytes(b)
+    return None if other is None else float(a @ other)
 
 
 def _candidates(
-    *, vector: dict[str, float], published_at: dt.datetime, exclude: int
+    *,
+    vector: dict[str, float],
+    published_at: dt.datetime,
+    exclude: int,
+    embedding: np.ndarray | None = None,
 ) -> list[tuple[Entry, RelatedProfile]]:
     """Find the stories most related to `vector` through the inverted index, scored exactly.
 
     One query: each of the vector's strongest features reads its heaviest postings inside the age
     window, the database adds up the partial dot products, and the best-scoring stories are then
-    rescored with their full vectors by `engine.score`.
+    rescored with their full vectors by `engine.score` (and, given the story's `embedding`, with
+    the semantic blend).
     """
     if not vector:
         return []
@@ -214,15 +249,17 @@ def _candidates(
         cursor.execute(sql, [*params, exclude])
         chosen = [row[0] for row in cursor.fetchall()]
     out = []
-    for profile in RelatedProfile.objects.filter(pk__in=chosen).only(
-        "article_id", "vector", "simhash", "published_at", "floor"
-    ):
+    fields = ["article_id", "vector", "simhash", "published_at", "floor"]
+    if embedding is not None:
+        fields.append("embedding")
+    for profile in RelatedProfile.objects.filter(pk__in=chosen).only(*fields):
         entry = _entry(
             related_id=profile.article_id,
             a=vector,
             b=profile.vector,
             days=_days(published_at, profile.published_at),
             simhash=profile.simhash,
+            semantic=_semantic(embedding, profile.embedding if embedding is not None else None),
         )
         if entry.score > 0:
             out.append((entry, profile))
@@ -375,6 +412,7 @@ def _list_recompute(profiles: list[RelatedProfile], *, skip: int | None = None) 
                 vector=profile.vector,
                 published_at=profile.published_at,
                 exclude=profile.article_id,
+                embedding=semantic.embedding_from_bytes(profile.embedding),
             )
             if entry.related_id != skip
         ]
@@ -433,18 +471,26 @@ def related_article_refresh(*, article_id: int) -> RefreshSummary:
         for f in features:
             df[f] = df.get(f, 0) + 1
     vector = engine.profile_vector(profile_counts, df=df, documents=documents)
+    mode = related_mode()
+    embedding, key = (
+        _story_embedding(item.story, previous) if mode == engine.SEMANTIC else (None, "")
+    )
     profile, _ = RelatedProfile.objects.update_or_create(
         pk=article_id,
         defaults={
             "published_at": item.published_at,
             "vector": vector,
             "simhash": profile_counts.simhash,
-            "mode": engine.MODE,
+            "mode": mode,
+            "embedding": None if embedding is None else semantic.embedding_to_bytes(embedding),
+            "embedding_key": key,
         },
     )
     _postings_write(article_id, vector, item.published_at)
 
-    found = _candidates(vector=vector, published_at=item.published_at, exclude=article_id)
+    found = _candidates(
+        vector=vector, published_at=item.published_at, exclude=article_id, embedding=embedding
+    )
     pins, excluded = _choices([article_id])
     own, profile.floor = _rank(
         own_simhash=profile.simhash,
@@ -478,6 +524,18 @@ def related_article_refresh(*, article_id: int) -> RefreshSummary:
     return summary
 
 
+def _story_embedding(
+    story: engine.Story, previous: RelatedProfile | None
+) -> tuple[np.ndarray, str]:
+    """Return a story's embedding and its key, reusing the stored one when the text is unchanged."""
+    key = semantic.embedding_key(story)
+    if previous is not None and previous.embedding_key == key:
+        stored = semantic.embedding_from_bytes(previous.embedding)
+        if stored is not None:
+            return stored, key
+    return semantic.stories_embed([story])[0], key
+
+
 def _insert_into(*, article_id: int, vector: dict, simhash: int, entering: dict[int, tuple]) -> int:
     """Add the story to each list in `entering` (article id -> (entry, profile)) and re-rank."""
     current: dict[int, list[Entry]] = {pk: [] for pk in entering}
@@ -508,6 +566,7 @@ def _insert_into(*, article_id: int, vector: dict, simhash: int, entering: dict[
             days=entry.reasons["days_apart"],
             simhash=simhash,
             cosine=entry.cosine,
+            semantic=entry.semantic,
         )
         entries, other.floor = _rank(
             own_simhash=other.simhash,
@@ -598,6 +657,41 @@ class RebuildSummary:
     def rate(self) -> float:
         """Articles per second."""
         return self.articles / self.seconds if self.seconds else 0.0
+
+
+def _embeddings_for(
+    items: list[ArchiveItem], *, progress: Callable[[int], None] | None = None, batch: int = 64
+) -> tuple[np.ndarray, list[str]]:
+    """Return every item's embedding and key, encoding only stories whose stored key is stale.
+
+    Stored embeddings are reused when their key (model and text fingerprint) still matches, so an
+    interrupted or repeated rebuild does not encode the archive again.
+    """
+    keys = [semantic.embedding_key(item.story) for item in items]
+    stored: dict[int, tuple[str, bytes]] = {}
+    ids = [item.article_id for item in items]
+    for start in range(0, len(ids), 500):
+        for pk, key, raw in RelatedProfile.objects.filter(
+            pk__in=ids[start : start + 500], embedding__isnull=False
+        ).values_list("pk", "embedding_key", "embedding"):
+            stored[pk] = (key, raw)
+    out = np.zeros((len(items), semantic.DIMENSIONS), dtype=np.float32)
+    missing: list[int] = []
+    for index, (item, key) in enumerate(zip(items, keys, strict=True)):
+        known = stored.get(item.article_id)
+        vector = semantic.embedding_from_bytes(known[1]) if known and known[0] == key else None
+        if vector is None:
+            missing.append(index)
+        else:
+            out[index] = vector
+    if progress is not None and len(missing) < len(items):
+        progress(len(items) - len(missing))
+    for start in range(0, len(missing), batch):
+        chosen = missing[start : start + batch]
+        out[chosen] = semantic.stories_embed([items[i].story for i in chosen])
+        if progress is not None:
+            progress(len(chosen))
+    return out, keys
 
 
 def rebuild_workers() -> int:
@@ -703,6 +797,7 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
     )
     window, limit, micros = shared["window"], shared["limit"], shared["micros"]
     id_list = shared["id_list"]
+    embeddings = shared.get("embeddings")  # semantic mode: float32 rows in date order
     start, stop = bounds
     size = len(ids)
     lo, hi = 0, size
@@ -720,7 +815,15 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
         cos_dense = (matrix[sub:sub_stop] @ right).toarray()
         row_days = days[sub:sub_stop, None]
         gap = np.abs(days[lo:hi][None, :] - row_days).astype(np.float32)
-        dense = cos_dense * (1.0 - 0.5 * gap / window) if window else cos_dense.copy()
+        factor_dense = (1.0 - 0.5 * gap / window) if window else np.ones_like(gap)
+        sem_dense = None
+        if embeddings is not None:
+            # Semantic mode: candidates still share a feature (as on the publish path), ranked by
+            # the blend of both cosines.
+            sem_dense = embeddings[sub:sub_stop] @ embeddings[lo:hi].T
+            dense = np.where(cos_dense > 0, engine.blend(cos_dense, sem_dense), 0.0) * factor_dense
+        else:
+            dense = cos_dense * factor_dense
         if window:
             dense[gap > window] = 0.0
         dense[np.arange(sub_stop - sub), np.arange(sub, sub_stop) - lo] = 0.0  # not itself
@@ -732,6 +835,11 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
         # engine.score does (time factor element by element: the same operations and numbers).
         picked = np.take_along_axis(dense, best, axis=1) > 0
         picked_cos = np.take_along_axis(cos_dense, best, axis=1)
+        picked_sem = (
+            np.take_along_axis(sem_dense, best, axis=1).astype(np.float64)
+            if sem_dense is not None
+            else None
+        )
         others = lo + best
         picked_gap = np.abs(days[others] - row_days)
         factors = 1.0 - 0.5 * picked_gap / window if window else np.ones_like(picked_gap)
@@ -740,19 +848,25 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
             article_id = id_list[index]
             entries = []
             gaps = {}
-            for other, ok, cosine, factor, gap_days in zip(
+            gaps_row = picked_gap[row].tolist()
+            sems = picked_sem[row].tolist() if picked_sem is not None else [None] * len(gaps_row)
+            for other, ok, cosine, factor, gap_days, sem in zip(
                 others[row].tolist(),
                 picked[row].tolist(),
                 picked_cos[row].tolist(),
                 factors[row].tolist(),
-                picked_gap[row].tolist(),
+                gaps_row,
+                sems,
                 strict=True,
             ):
                 if ok:
                     related = id_list[other]
-                    entries.append(
-                        Entry(related, round(cosine * factor, 6), cosine, simhashes[other])
-                    )
+                    similarity = float(engine.blend(cosine, sem))
+                    entry = Entry(related, round(similarity * factor, 6), cosine, simhashes[other])
+                    if sem is not None:
+                        entry.semantic = sem
+                        entry.reasons = {"semantic_similarity": round(sem, 4)}
+                    entries.append(entry)
                     gaps[related] = gap_days
             chosen, floor = _rank(
                 own_simhash=simhashes[index],
@@ -868,6 +982,7 @@ def related_rebuild(
     progress: Callable[[str, int], None] | None = None,
     block: int = 2048,
     workers: int | None = None,
+    encode_progress: Callable[[int], None] | None = None,
 ) -> RebuildSummary:
     """Recompute every profile, the archive's statistics, the index and every stored list.
 
@@ -881,6 +996,9 @@ def related_rebuild(
     together in one transaction, so an interrupted run leaves every article with its old or its new
     list, never a broken one; stories that are no longer live and the statistics are settled at the
     end, and a re-run recomputes everything.
+
+    In semantic mode every story is first embedded (`encode_progress` counts them; stored
+    embeddings of unchanged stories are reused) and lists are ranked by the blended score.
     """
     from scipy import sparse
 
@@ -888,14 +1006,20 @@ def related_rebuild(
 
     started = time.perf_counter()
     rebuild_started = timezone.now()
-    logger.info("Related News rebuild in %s mode", engine.MODE)
+    mode = related_mode()
+    logger.info("Related News rebuild in %s mode", mode)
     if items is None:
         items = article_items()
+    embeddings: np.ndarray | None = None
+    embedding_keys: list[str] = []
+    if mode == engine.SEMANTIC:
+        items = list(items)
+        embeddings, embedding_keys = _embeddings_for(items, progress=encode_progress)
     if workers is None:
         # Starting processes is not worth it for a small newsroom's archive.
         small = isinstance(items, list) and len(items) < 2000
         workers = 1 if small else rebuild_workers()
-    summary = RebuildSummary(mode=engine.MODE, workers=workers)
+    summary = RebuildSummary(mode=mode, workers=workers)
 
     # 1. Count every story's features (in parallel), give each feature an integer id.
     ids, micros, simhashes = array("q"), array("q"), array("q")
@@ -982,7 +1106,9 @@ def related_rebuild(
         pins=pins,
         excluded=excluded,
         sqlite=connection.vendor == "sqlite",
+        embeddings=embeddings[order] if embeddings is not None else None,
     )
+    keys_by_id = dict(zip(ids_.tolist(), embedding_keys, strict=True)) if embedding_keys else {}
 
     summary.stages["weights"] = time.perf_counter() - started - sum(summary.stages.values())
 
@@ -1020,8 +1146,22 @@ def related_rebuild(
                             "mode",
                             "computed_at",
                         ),
-                        [(*p, engine.MODE, now) for p in result["profiles"]],
+                        [(*p, mode, now) for p in result["profiles"]],
                     )
+                    if embeddings is not None:
+                        shared_embeddings = _SHARED["embeddings"]
+                        _executemany(
+                            f"UPDATE {profile_table} SET embedding = %s, embedding_key = %s "
+                            "WHERE article_id = %s",
+                            [
+                                (
+                                    semantic.embedding_to_bytes(shared_embeddings[begin + i]),
+                                    keys_by_id[pk],
+                                    pk,
+                                )
+                                for i, pk in enumerate(block_ids)
+                            ],
+                        )
                     _rows_insert(
                         posting_table,
                         ("term", "article_id", "published_at", "weight"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from dateline.related import engine, services
+from dateline.related import services
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +14,7 @@ def on_published(sender, instance, **kwargs) -> None:
     summary = services.related_article_refresh(article_id=instance.pk)
     logger.info(
         "related (%s): article %s has %s related, entered %s lists, refilled %s",
-        engine.MODE,
+        services.related_mode(),
         instance.pk,
         summary.own,
         summary.inserted_into,

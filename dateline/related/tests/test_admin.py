@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from dateline.related.models import RelatedChoice, RelatedLink
+from dateline.related.services import related_mode
 from dateline.related.tests.test_related import EngineFixture, titles
 
 
@@ -76,7 +77,7 @@ class RebuildCommandTests(EngineFixture):
         first = sorted(RelatedLink.objects.values_list("article_id", "related_id", "rank"))
         call_command("related", "rebuild", stdout=io.StringIO(), stderr=io.StringIO())
         second = sorted(RelatedLink.objects.values_list("article_id", "related_id", "rank"))
-        self.assertIn("lexical mode", out.getvalue())
+        self.assertIn(f"({related_mode()} mode", out.getvalue())
         self.assertIn("4 articles", out.getvalue())
         self.assertEqual(first, second)
         self.assertEqual({row[:2] for row in before}, {row[:2] for row in first})

@@ -10,7 +10,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import SimpleTestCase
 
-from dateline.related import engine
+from dateline.related import engine, semantic
+from dateline.related.services import related_mode
 
 
 class EngineTests(SimpleTestCase):
@@ -112,9 +113,12 @@ class ScoreCommandTests(SimpleTestCase):
             call_command("related", "score", str(source), "-o", str(target), stderr=err)
             with target.open(newline="", encoding="utf-8") as handle:
                 out = list(csv.DictReader(handle))
-        self.assertIn("lexical mode", err.getvalue())
+        mode = related_mode()
+        self.assertIn(f"in {mode} mode", err.getvalue())
         self.assertEqual([{k: v for k, v in r.items() if k != "score"} for r in out], rows)
-        expected = engine.texts_score((r["text1"], r["text2"]) for r in rows)
+        expected = engine.texts_score(
+            ((r["text1"], r["text2"]) for r in rows), mode=mode, embed=semantic.stories_embed
+        )
         self.assertEqual([float(r["score"]) for r in out], expected)
         self.assertGreater(float(out[0]["score"]), float(out[1]["score"]))
 

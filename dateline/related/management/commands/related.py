@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from dateline.related import engine
-from dateline.related.services import article_items, related_rebuild
+from dateline.related import engine, semantic
+from dateline.related.services import article_items, related_mode, related_rebuild
 
 
 class Command(BaseCommand):
@@ -32,20 +32,45 @@ class Command(BaseCommand):
             return self._rebuild()
         return self._score(options["file"], options["output"])
 
+    def _mode(self) -> str:
+        try:
+            return related_mode()
+        except (RuntimeError, ValueError) as error:
+            raise CommandError(str(error)) from error
+
+    @staticmethod
+    def _describe(mode: str) -> str:
+        return f"{mode} mode ({semantic.MODEL_NAME})" if mode == engine.SEMANTIC else f"{mode} mode"
+
     def _rebuild(self) -> None:
+        mode = self._mode()
         items = article_items()
         self.stdout.write(
-            f"Related News rebuild ({engine.MODE} mode): {len(items)} published articles; every "
+            f"Related News rebuild ({self._describe(mode)}): {len(items)} published articles; every "
             "stored list will be replaced."
         )
-        # One bar over both passes: profiling every story, then listing every story.
-        with tqdm(total=2 * len(items), unit="step", file=sys.stderr, disable=None) as bar:
+        with contextlib.ExitStack() as stack:
+            encode = None
+            if mode == engine.SEMANTIC:
+                encode = stack.enter_context(
+                    tqdm(
+                        total=len(items),
+                        desc="embedding",
+                        unit="article",
+                        file=sys.stderr,
+                        disable=None,
+                    )
+                ).update
+            # One bar over both passes: profiling every story, then listing every story.
+            bar = stack.enter_context(
+                tqdm(total=2 * len(items), unit="step", file=sys.stderr, disable=None)
+            )
 
             def progress(stage: str, done: int) -> None:
                 bar.set_description(stage, refresh=False)
                 bar.update(done)
 
-            summary = related_rebuild(items=items, progress=progress)
+            summary = related_rebuild(items=items, progress=progress, encode_progress=encode)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {summary.seconds:.1f} s ({summary.rate:.0f} articles/s, "
@@ -72,8 +97,13 @@ class Command(BaseCommand):
             if "text1" not in fields or "text2" not in fields:
                 raise CommandError(f"{file} needs columns text1 and text2 (found: {fields})")
             rows = list(reader)
-        scores = engine.texts_score((row["text1"] or "", row["text2"] or "") for row in rows)
-        self.stderr.write(f"Scored {len(rows)} pairs in {engine.MODE} mode.")
+        mode = self._mode()
+        scores = engine.texts_score(
+            ((row["text1"] or "", row["text2"] or "") for row in rows),
+            mode=mode,
+            embed=semantic.stories_embed,
+        )
+        self.stderr.write(f"Scored {len(rows)} pairs in {self._describe(mode)}.")
         out_fields = fields if "score" in fields else [*fields, "score"]
         with contextlib.ExitStack() as stack:
             target = (
