@@ -352,6 +352,19 @@ def _executemany(sql: str, rows: list[tuple]) -> None:
             cursor.executemany(sql, rows)
 
 
+def _link_row(article_id: int, rank: int, entry: Entry) -> tuple:
+    """Return one stored-list row: the columns `_links_write` and the rebuild insert, in order."""
+    return (
+        article_id,
+        entry.related_id,
+        rank,
+        entry.score,
+        json.dumps(entry.reasons),
+        bool(entry.reasons.get("pinned")),
+        entry.simhash,
+    )
+
+
 def _links_write(lists: dict[int, list[Entry]]) -> None:
     """Replace the stored lists of the given articles."""
     ids = list(lists)
@@ -359,15 +372,7 @@ def _links_write(lists: dict[int, list[Entry]]) -> None:
         RelatedLink.objects.filter(article_id__in=ids[start : start + 500]).delete()
     table = RelatedLink._meta.db_table
     rows = [
-        (
-            article_id,
-            entry.related_id,
-            rank,
-            entry.score,
-            json.dumps(entry.reasons),
-            bool(entry.reasons.get("pinned")),
-            entry.simhash,
-        )
+        _link_row(article_id, rank, entry)
         for article_id, entries in lists.items()
         for rank, entry in enumerate(entries, start=1)
     ]
@@ -894,16 +899,7 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
                 for term, weight in _key_features(vector)
             )
             links.extend(
-                (
-                    article_id,
-                    entry.related_id,
-                    rank,
-                    entry.score,
-                    json.dumps(entry.reasons),
-                    bool(entry.reasons.get("pinned")),
-                    entry.simhash,
-                )
-                for rank, entry in enumerate(chosen, start=1)
+                _link_row(article_id, rank, entry) for rank, entry in enumerate(chosen, start=1)
             )
     return {"profiles": profiles, "postings": postings, "links": links, "empty": empty}
 
