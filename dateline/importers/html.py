@@ -96,6 +96,16 @@ class Extracted:
         return data
 
 
+# How both trafilatura passes read a page (metadata and text, then the body as HTML).
+_TRAFILATURA_OPTIONS = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_formatting": True,
+    "favor_recall": True,
+    "deduplicate": False,
+}
+
+
 def _first(*values):
     for value in values:
         if value:
@@ -304,21 +314,11 @@ def page_extract(markup: str | bytes, *, url: str | None = None) -> Extracted:
         site_names.append(publisher["name"])
 
     extracted = trafilatura.bare_extraction(
-        markup,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_formatting=True,
-        favor_recall=True,
-        deduplicate=False,
+        markup, url=url, with_metadata=True, **_TRAFILATURA_OPTIONS
     )
-    meta_doc = extracted if extracted is not None else None
-    traf = (
-        (lambda name: getattr(meta_doc, name, None) or "")
-        if meta_doc is not None
-        else (lambda name: "")
-    )
+
+    def traf(name: str):  # noqa: ANN202 - a trafilatura metadata field, "" when absent
+        return getattr(extracted, name, None) or ""
 
     h1s = [" ".join(h.text_content().split()) for h in doc.xpath("//body//h1")]
     page_title = " ".join((doc.findtext(".//title") or "").split())
@@ -383,14 +383,7 @@ def page_extract(markup: str | bytes, *, url: str | None = None) -> Extracted:
     body_html = ""
     if extracted is not None:
         body_xml = trafilatura.extract(
-            markup,
-            output_format="html",
-            include_comments=False,
-            include_tables=True,
-            include_formatting=True,
-            include_links=True,
-            favor_recall=True,
-            deduplicate=False,
+            markup, output_format="html", include_links=True, **_TRAFILATURA_OPTIONS
         )
         body_html = body_xml or ""
         result.body_text = str(getattr(extracted, "text", "") or "")

@@ -23,4 +23,4 @@ def related_news(context: template.Context, article) -> dict:
     cache_tags_add(context.get("request"), (page_tag(item.pk) for item in items))
     request = context.get("request")
     links = [(item, item.url(request)) for item in items]
-    return {"enabled": enabled, "items": items, "links": links, "request": request}
+    return {"enabled": enabled, "links": links, "request": request}
