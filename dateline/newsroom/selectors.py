@@ -36,6 +36,15 @@ def live_articles() -> QuerySet[ArticlePage]:
     )
 
 
+def listed_articles() -> QuerySet[ArticlePage]:
+    """Return `live_articles()` for listings: the body, which no card shows, is left unread.
+
+    A body is the largest column by far; a home page's section fronts rank a few hundred stories,
+    and reading their bodies took most of that page's render.
+    """
+    return live_articles().defer("body")
+
+
 def paginated(items: QuerySet, *, page: str | None) -> PaginatorPage:
     """Return one page of a listing, sized by `DATELINE_ARTICLES_PER_PAGE`."""
     return paginate(items, page=page, per_page=settings.DATELINE_ARTICLES_PER_PAGE)
@@ -43,7 +52,7 @@ def paginated(items: QuerySet, *, page: str | None) -> PaginatorPage:
 
 def latest_articles(*, limit: int) -> list[ArticlePage]:
     """Return the `limit` most recently published articles."""
-    return list(live_articles()[:limit])
+    return list(listed_articles()[:limit])
 
 
 def top_stories(*, home: HomePage) -> list[ArticlePage]:
@@ -51,7 +60,7 @@ def top_stories(*, home: HomePage) -> list[ArticlePage]:
     chosen = list(home.featured_items.order_by("sort_order").values_list("article_id", flat=True))
     if not chosen:
         return []
-    by_id = {article.pk: article for article in live_articles().filter(pk__in=chosen)}
+    by_id = {article.pk: article for article in listed_articles().filter(pk__in=chosen)}
     return [by_id[pk] for pk in chosen if pk in by_id]
 
 
@@ -66,7 +75,7 @@ def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
     children = Page.objects.filter(_children_of([section.path], depth=section.depth + 1)).values(
         "pk"
     )
-    return live_articles().filter(Q(pk__in=children) | Q(pk__in=secondary))
+    return listed_articles().filter(Q(pk__in=children) | Q(pk__in=secondary))
 
 
 def home_sections(*, home: HomePage) -> list[SectionPage]:
@@ -147,13 +156,13 @@ def section_fronts(
         if depth == section_depth + 1 and path.startswith(home.path)
     ]
     by_section = _ranked_by_section(
-        live_articles().filter(pk__in=mine), prefix_length=prefix_length, per_section=per_section
+        listed_articles().filter(pk__in=mine), prefix_length=prefix_length, per_section=per_section
     )
     short = [s.path for s in sections if len(by_section.get(s.path, [])) < per_section]
     if short and len(newest) == window:  # the window did not hold the whole archive
         by_section.update(
             _ranked_by_section(
-                live_articles().filter(_children_of(short, depth=section_depth + 1)),
+                listed_articles().filter(_children_of(short, depth=section_depth + 1)),
                 prefix_length=prefix_length,
                 per_section=per_section,
             )
@@ -259,7 +268,7 @@ def author_by_slug(*, slug: str) -> Author | None:
 
 def author_articles(*, author: Author) -> QuerySet[ArticlePage]:
     """Return the articles credited to `author`, newest first."""
-    return live_articles().filter(article_authors__author=author)
+    return listed_articles().filter(article_authors__author=author)
 
 
 def tag_by_slug(*, slug: str) -> Tag | None:
@@ -269,7 +278,7 @@ def tag_by_slug(*, slug: str) -> Tag | None:
 
 def tag_articles(*, tag: Tag) -> QuerySet[ArticlePage]:
     """Return the articles carrying `tag`, newest first."""
-    return live_articles().filter(tagged_items__tag=tag)
+    return listed_articles().filter(tagged_items__tag=tag)
 
 
 def menu_sections() -> list[SectionPage]:
