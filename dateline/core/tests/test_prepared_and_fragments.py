@@ -158,3 +158,23 @@ class FragmentTests(WagtailPageTestCase):
             self.assertEqual(self.current(self.sport.url), ["Sport"])
             self.assertEqual(self.current(self.world.url), ["World"])
             self.assertEqual(self.current("/"), [])
+
+    def test_a_render_reads_the_content_token_once(self):
+        from dateline.cache import store
+        from dateline.core import memo
+
+        reads = []
+
+        def counted() -> str:
+            reads.append(1)
+            return store.current_seq()
+
+        memo.token_source_set(counted)
+        self.client.get(self.story.url)  # fills the memo
+        reads.clear()
+        self.assertContains(self.client.get(self.story.url), "Harbour opens")
+        self.assertEqual(len(reads), 1)
+        # Outside a request every lookup reads it.
+        memo.site_memo("probe", lambda: 1)
+        memo.site_memo("probe", lambda: 1)
+        self.assertEqual(len(reads), 3)
