@@ -25,7 +25,7 @@ from dateline.newsroom.factories import (
     home_page,
     paragraphs,
 )
-from dateline.newsroom.models import ArticlePage, Author
+from dateline.newsroom.models import ArticleAuthor, ArticlePage, Author
 
 
 class PreparedObjectsTests(TestCase):
@@ -84,7 +84,23 @@ class PreparedObjectsTests(TestCase):
     def test_previews_read_the_editors_unsaved_choices(self):
         page = ArticlePage.objects.get(pk=self.article.pk)
         page.tags.set(["Draft tag"])  # in memory only, as the editor's form leaves it
+        page.article_authors = [ArticleAuthor(author=self.first, sort_order=0)]
+        desk = SectionPageFactory(parent=self.section.get_parent(), title="Desk", slug="desk")
+        page.additional_sections.set([desk])
         self.assertEqual([tag.name for tag in selectors.article_tags(article=page)], ["Draft tag"])
+        self.assertEqual(
+            [author.name for author in selectors.article_authors(article=page)], ["Ada Byline"]
+        )
+        self.assertEqual(
+            [section.title for section in selectors.article_sections(article=page)],
+            ["World", "Desk"],
+        )
+        # The stored page is unchanged.
+        self.assertEqual(len(selectors.article_authors(article=self.article)), 2)
+        self.assertEqual(
+            [section.title for section in selectors.article_sections(article=self.article)],
+            ["World"],
+        )
         self.assertEqual(
             [tag.name for tag in selectors.article_tags(article=self.article)],
             ["Bridges", "harbour"],
