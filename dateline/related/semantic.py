@@ -37,10 +37,12 @@ WINDOW_TOKENS = 256
 MAX_WINDOWS = 4
 BATCH_WINDOWS = 16
 ENCODER_THREADS = 1
-# A story's embedding mixes the whole text's vector with its lead's (the first words: the headline,
-# then the standfirst); cross-validated on SemEval-2022 Task 8 (bench/related_quality.py).
-LEAD_WORDS = 20
-FULL_SHARE = 0.75
+# A story's embedding mixes the whole text's vector with its lead's: the first words, about a
+# headline's length (the headline, then the standfirst), which say what the story is about even when
+# the rest of the page is boilerplate. Both chosen by cross-validation on SemEval-2022 Task 8 from a
+# grid of 135 points (bench/related_quality.py, docs/related.md "Quality").
+LEAD_WORDS = 10
+FULL_SHARE = 0.625
 
 
 def model_dir() -> Path | None:

@@ -58,6 +58,28 @@ class ModeTests(SimpleTestCase):
         arrays = engine.blend(np.array([0.3, 0.0]), np.array([0.64, -0.2]))
         self.assertAlmostEqual(float(arrays[0]), expected)
 
+    def test_minimum_score_follows_how_the_pair_was_scored(self):
+        kwargs = {"lexical_minimum": 0.05, "semantic_minimum": 0.2}
+        self.assertEqual(engine.min_score(semantic=None, **kwargs), 0.05)
+        self.assertEqual(engine.min_score(semantic=0.4, **kwargs), 0.2)
+        # A negative embedding cosine is still a blended score.
+        self.assertEqual(engine.min_score(semantic=-0.1, **kwargs), 0.2)
+
+    @override_settings(DATELINE_RELATED_MIN_SCORE=0.05, DATELINE_RELATED_MIN_SCORE_SEMANTIC=0.2)
+    def test_lists_cut_blended_scores_at_the_semantic_minimum(self):
+        entries = [
+            services.Entry(1, 0.30, 0.1, 0, semantic=0.5),
+            services.Entry(2, 0.15, 0.1, 0, semantic=0.3),  # blended, below 0.2: dropped
+            services.Entry(3, 0.12, 0.12, 0),  # lexical (a profile without embedding): kept
+            services.Entry(4, 0.03, 0.03, 0),  # lexical, below 0.05: dropped
+        ]
+        chosen, floor = services._rank(
+            own_simhash=0, entries=entries, pins=[4], excluded=set(), article_id=99, limit=5
+        )
+        # Pins are always shown, whatever their score.
+        self.assertEqual([entry.related_id for entry in chosen], [4, 1, 3])
+        self.assertEqual(floor, 0.0)
+
     def test_stored_form_round_trips_and_rejects_malformed_blobs(self):
         vector = np.linspace(-1, 1, semantic.DIMENSIONS).astype(np.float32)
         raw = semantic.embedding_to_bytes(vector)
