@@ -115,6 +115,27 @@ class EncoderTests(SimpleTestCase):
         self.assertGreater(paraphrase, 0.45)
         self.assertLess(unrelated, 0.2)
 
+    def test_embedding_mixes_the_whole_text_with_its_leads(self):
+        story = engine.Story(
+            headline="Council approves new flood defences for the river",
+            standfirst="Work on the embankment starts in spring.",
+            body=" ".join(f"Paragraph {i} describes the works in more detail." for i in range(40)),
+        )
+        full, leads = semantic.story_texts(story)
+        self.assertEqual([len(lead.split()) for lead in leads], [n for n, _ in semantic.LEADS])
+        self.assertTrue(all(full.startswith(lead) for lead in leads))
+        self.assertTrue(leads[0].startswith("Council approves new flood defences"))
+        expected = semantic.embedding_mix(
+            self.encoder.encode([full]),
+            [self.encoder.encode([lead], max_windows=1) for lead in leads],
+        )
+        np.testing.assert_allclose(semantic.stories_embed([story]), expected, atol=1e-5)
+        self.assertAlmostEqual(semantic.FULL_SHARE + sum(share for _, share in semantic.LEADS), 1.0)
+        # Changing how embeddings are made makes every stored one stale.
+        key = semantic.embedding_key(story)
+        with mock.patch.object(semantic, "LEADS", ((20, 0.25),)):
+            self.assertNotEqual(semantic.embedding_key(story), key)
+
     def test_long_texts_are_read_in_windows(self):
         ids = self.encoder.token_ids(["word " * 2000])[0]
         windows = self.encoder.windows(ids)
