@@ -664,7 +664,7 @@ class RebuildSummary:
     seconds: float = 0.0
     features: int = 0
     workers: int = 1
-    # Seconds spent in each step: profiles, weights, lists (with their writes), finish.
+    # Seconds spent in each step: profiles, weights, lists (with their writes), indexes, finish.
     stages: dict[str, float] = field(default_factory=dict)
     # Candidate search: "approximate" (common features left out, candidates rescored) or "exact".
     search: str = "exact"
@@ -1357,10 +1357,12 @@ def related_rebuild(
                 summary.empty_lists += result["empty"]
                 if progress is not None:
                     progress("lists", end - begin)
+            summary.stages["lists"] = time.perf_counter() - started - sum(summary.stages.values())
     finally:
         _SHARED.clear()
 
-    summary.stages["lists"] = time.perf_counter() - started - sum(summary.stages.values())
+    # Building the index deferred above (into empty storage) is timed on its own.
+    summary.stages["indexes"] = time.perf_counter() - started - sum(summary.stages.values())
 
     # 4. Stories no longer live leave with their rows; the statistics become the archive's.
     with transaction.atomic():
