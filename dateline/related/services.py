@@ -764,20 +764,38 @@ def _micros(when: dt.datetime) -> int:
     return (when - EPOCH) // MICROSECOND
 
 
-def _profile_batch(batch: list[ArchiveItem]) -> list[tuple]:
-    """Count the features of a batch of stories (in a worker): id, date, features, counts, SimHash."""
-    out = []
+@dataclass
+class ProfiledBatch:
+    """A batch of counted stories, as a worker returns it: arrays, and each feature named once."""
+
+    ids: array
+    micros: array
+    simhashes: array
+    # Features per story (row lengths), then each story's feature numbers and counts in a row.
+    lengths: array
+    cols: array
+    counts: array
+    # The batch's own numbering: feature number n is features[n].
+    features: list[str]
+
+
+def _profile_batch(batch: list[ArchiveItem]) -> ProfiledBatch:
+    """Count the features of a batch of stories (in a worker): ids, dates, counts, SimHashes.
+
+    Features are numbered within the batch, so the parent maps each distinct name once instead of
+    every occurrence, and the result crosses the process boundary as arrays.
+    """
+    numbers: dict[str, int] = {}
+    out = ProfiledBatch(array("q"), array("q"), array("q"), array("q"), array("i"), array("i"), [])
     for item in batch:
         profile = engine.story_profile(item.story)
-        out.append(
-            (
-                item.article_id,
-                _micros(item.published_at),
-                list(profile.counts),
-                list(profile.counts.values()),
-                profile.simhash,
-            )
-        )
+        out.ids.append(item.article_id)
+        out.micros.append(_micros(item.published_at))
+        out.simhashes.append(profile.simhash)
+        out.lengths.append(len(profile.counts))
+        out.cols.extend([numbers.setdefault(f, len(numbers)) for f in profile.counts])
+        out.counts.extend(profile.counts.values())
+    out.features = list(numbers)
     return out
 
 
@@ -1178,18 +1196,22 @@ def related_rebuild(
 
     # 1. Count every story's features (in parallel), give each feature an integer id.
     ids, micros, simhashes = array("q"), array("q"), array("q")
-    cols, counts, lengths = array("i"), array("i"), array("q", [0])
+    cols, counts, lengths = array("i"), array("i"), array("q")
     vocabulary: dict[str, int] = {}
     for batch in _mapped(_profile_batch, _batches(items, 500), workers=workers):
-        for article_id, micro, features, feature_counts, simhash_ in batch:
-            ids.append(article_id)
-            micros.append(micro)
-            simhashes.append(simhash_)
-            cols.extend([vocabulary.setdefault(f, len(vocabulary)) for f in features])
-            counts.extend(feature_counts)
-            lengths.append(len(cols))
+        ids.extend(batch.ids)
+        micros.extend(batch.micros)
+        simhashes.extend(batch.simhashes)
+        lengths.extend(batch.lengths)
+        numbers = np.fromiter(
+            (vocabulary.setdefault(f, len(vocabulary)) for f in batch.features),
+            dtype=np.int32,
+            count=len(batch.features),
+        )
+        cols.frombytes(numbers[np.frombuffer(batch.cols, dtype=np.int32)].tobytes())
+        counts.extend(batch.counts)
         if progress is not None:
-            progress("profiles", len(batch))
+            progress("profiles", len(batch.ids))
     size = len(ids)
     summary.articles = size
     summary.stages["profiles"] = time.perf_counter() - started
@@ -1200,7 +1222,7 @@ def related_rebuild(
         (
             np.frombuffer(counts, dtype=np.int32),
             np.frombuffer(cols, dtype=np.int32),
-            np.frombuffer(lengths, dtype=np.int64),
+            np.r_[0, np.cumsum(np.frombuffer(lengths, dtype=np.int64))],
         ),
         shape=(size, max(1, len(names))),
     )
