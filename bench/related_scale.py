@@ -221,10 +221,18 @@ def exact_top(vector, when, ids, days, matrix, vocabulary, k, exclude):
 
 
 def engine_tables_clear() -> None:
-    """Empty the engine's storage, so each size is loaded the way a first rebuild loads it."""
+    """Empty the engine's storage, so each size is loaded the way a first rebuild loads it.
+
+    PostgreSQL truncates: a DELETE of a million articles' rows leaves dead tuples in the tables and
+    their indexes, which the next size's publish and render measurements would walk through.
+    """
+    tables = [m._meta.db_table for m in (RelatedLink, RelatedPosting, RelatedProfile, RelatedTerm)]
     with connection.cursor() as cursor:
-        for model in (RelatedLink, RelatedPosting, RelatedProfile, RelatedTerm):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+            return
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")
 
 
 def cpu_seconds() -> float:
