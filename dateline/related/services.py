@@ -24,6 +24,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
@@ -41,6 +42,9 @@ from dateline.related.models import (
     RelatedProfile,
     RelatedTerm,
 )
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -839,7 +843,7 @@ def _heap_release() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _columns_drop(matrix, columns: np.ndarray):
+def _columns_drop(matrix: csr_matrix, columns: np.ndarray) -> csr_matrix:
     """Return a copy of a CSR matrix without the entries in the flagged `columns` (row order kept)."""
     from scipy import sparse
 
@@ -878,7 +882,7 @@ def _top_exact(scores: np.ndarray, count: int) -> set[int]:
 
 
 def _approximate_candidates(
-    sub: int, sub_stop: int, lo: int, hi: int, right_rare
+    sub: int, sub_stop: int, lo: int, hi: int, right_rare: csr_matrix
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Find each row's candidates by the features that are not common, and score them exactly.
 
@@ -934,7 +938,7 @@ def _approximate_candidates(
 
 
 def _dense_candidates(
-    sub: int, sub_stop: int, lo: int, hi: int, right
+    sub: int, sub_stop: int, lo: int, hi: int, right: csr_matrix
 ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray | None]]:
     """Score rows `[sub, sub_stop)` against every story of the window and keep each row's best.
 
