@@ -9,6 +9,7 @@ Run: DATELINE_SHARED_DATA=/path/to/shared/data .venv/bin/python bench/related_en
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,7 +40,10 @@ def main() -> int:
         started = time.perf_counter()
         engine.story_profile(story)
         lexical.append(time.perf_counter() - started)
-    print(f"{len(files)} BBC stories, body {np.mean(chars):.0f} characters on average")
+    print(
+        f"{len(files)} BBC stories, body {np.mean(chars):.0f} characters on average "
+        f"(load average {os.getloadavg()[0]:.2f} at the end)"
+    )
     print(
         f"  encode one story (semantic mode): p50 {np.median(encode):.3f} s, "
         f"p95 {np.percentile(encode, 95):.3f} s"

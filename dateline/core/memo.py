@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -23,6 +25,8 @@ T = TypeVar("T")
 _source: Callable[[], str] | None = None
 _items: dict[Hashable, tuple[str, Any]] = {}
 _lock = threading.Lock()
+# The token read once for the request being handled (`token_pinned`), when there is one.
+_pinned: ContextVar[str | None] = ContextVar("dateline_memo_token", default=None)
 # Keys are few (a handful per site and day); the bound only guards against a key that grows.
 _MAX_ITEMS = 512
 
@@ -43,16 +47,36 @@ def memo_clear() -> None:
         _items.clear()
 
 
+@contextmanager
+def token_pinned() -> Iterator[None]:
+    """Read the content token once and let every memo lookup inside the block use that reading.
+
+    A page render makes a dozen lookups; with Redis each unpinned one is a network round trip.
+    A request pinned before a purge sees the values of before the purge, as the page it renders
+    is itself of before the purge (the page cache compares the token of the render's start).
+    """
+    source = _source
+    if source is None:
+        yield
+        return
+    reset = _pinned.set(source())
+    try:
+        yield
+    finally:
+        _pinned.reset(reset)
+
+
 def site_memo(key: Hashable, compute: Callable[[], T]) -> T:
     """Return `compute()`'s value for `key`, remembered in this process until the content changes.
 
-    Costs one token read per call (a `stat()` with the file cache, a GET with Redis) instead of the
-    queries `compute` makes. Without a token source it simply calls `compute`.
+    Costs one token read per call (a `stat()` with the file cache, a GET with Redis), or none
+    inside `token_pinned()`, instead of the queries `compute` makes. Without a token source it
+    simply calls `compute`.
     """
     source = _source
     if source is None:
         return compute()
-    token = source()
+    token = _pinned.get() or source()
     found = _items.get(key)
     if found is not None and found[0] == token:
         return found[1]

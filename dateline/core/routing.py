@@ -27,6 +27,7 @@ from wagtail.models import Page, Site, get_page_models
 from wagtail.url_routing import RouteResult
 
 from dateline.core.memo import site_memo
+from dateline.core.prepared import prepared_objects
 
 # The attributes Wagtail reads before doing the work itself (wagtail.models.Site / Page).
 _SITE_ATTR = "_wagtail_site"
@@ -94,8 +95,12 @@ def route_prime(*, request: HttpRequest, path: str) -> bool:
     if row is None or not row[2]:
         return False  # Wagtail answers 404 (or finds a page this lookup could not)
     model = ContentType.objects.get_for_id(row[1]).model_class()
-    page = model.objects.filter(pk=row[0])[:1] if model is not None else []
-    page = next(iter(page), None)
+    if model is None:
+        return False
+    found = prepared_objects(
+        model, ("route-page", model), lambda pk: model.objects.filter(pk=pk)[:1], row[0]
+    )
+    page = found[0] if found else None
     if page is None:
         return False
     setattr(request, _ROUTE_ATTR, RouteResult(page))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 import nh3
@@ -46,19 +47,44 @@ def _plain(text: str, *, is_html: bool = False) -> str:
 
 def first_sentence(*, text: str) -> str:
     """Return the first sentence of the HTML `text` as plain text, cut to a description's length."""
-    plain = _plain(text, is_html=True)
+    return _plain_first_sentence(_plain(text, is_html=True))
+
+
+def _plain_first_sentence(plain: str) -> str:
     match = _SENTENCE_END.search(plain)
-    sentence = plain[: match.start()].strip() if match else plain
+    # The sentence keeps its closing quote or bracket; the space after it goes.
+    sentence = plain[: match.end()].strip() if match else plain
     return Truncator(sentence).chars(DESCRIPTION_LENGTH)
+
+
+def _paragraph_sources(article: ArticlePage) -> Iterator[str]:
+    for block in article.body:
+        if block.block_type == "paragraph":
+            yield str(block.value.source if hasattr(block.value, "source") else block.value)
 
 
 def article_body_text(*, article: ArticlePage) -> str:
     """Return the article's body paragraphs as HTML source, in order (no rendering, no queries)."""
-    return " ".join(
-        str(block.value.source if hasattr(block.value, "source") else block.value)
-        for block in article.body
-        if block.block_type == "paragraph"
-    )
+    return " ".join(_paragraph_sources(article))
+
+
+def _body_opening(article: ArticlePage) -> str:
+    """Return the body's plain text from its start, far enough to hold its first sentence.
+
+    Gives `first_sentence` the same answer as the whole body would, while stripping the markup of
+    only the first paragraphs: this runs on every uncached article render (the page description).
+    """
+    plain = ""
+    for source in _paragraph_sources(article):
+        part = _plain(source, is_html=True)
+        if not part:
+            continue
+        plain = f"{plain} {part}" if plain else part
+        # A sentence end found is final (the pattern looks only backwards); past the description's
+        # length, whatever follows is cut off anyway.
+        if _SENTENCE_END.search(plain) or len(plain) > DESCRIPTION_LENGTH + 20:
+            break
+    return plain
 
 
 def article_description(*, article: ArticlePage) -> str:
@@ -67,7 +93,7 @@ def article_description(*, article: ArticlePage) -> str:
         text = _plain(candidate or "")
         if text:
             return Truncator(text).chars(DESCRIPTION_LENGTH)
-    return first_sentence(text=article_body_text(article=article))
+    return _plain_first_sentence(_body_opening(article))
 
 
 def absolute_html(*, html: str, base_url: str) -> str:

@@ -16,6 +16,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from wagtail.models import Page, Site
 
+from dateline.core.memo import site_memo
 from dateline.core.selectors import site_settings_for
 from dateline.distribution import selectors
 from dateline.distribution.content import article_description, iso_datetime
@@ -35,7 +36,7 @@ def json_for_script(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FeedLink:
     type: str
     title: str
@@ -60,12 +61,18 @@ def _absolute(site: Site, url: str) -> str:
 
 
 def _feed_links(*, label: str, scope: str | None = None, slug: str | None = None) -> list[FeedLink]:
-    return [
-        FeedLink(
-            type=mime, title=f"{label} ({name})", href=feed_path(fmt=fmt, scope=scope, slug=slug)
+    def build() -> tuple[FeedLink, ...]:
+        return tuple(
+            FeedLink(
+                type=mime,
+                title=f"{label} ({name})",
+                href=feed_path(fmt=fmt, scope=scope, slug=slug),
+            )
+            for fmt, (_, mime, name) in FORMATS.items()
         )
-        for fmt, (_, mime, name) in FORMATS.items()
-    ]
+
+    # The same links on every page of a site or section: remembered (core.memo), not reversed anew.
+    return list(site_memo(("feed-links", label, scope, slug), build))
 
 
 def _publisher(*, site: Site, name: str, config: DistributionSettings) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from taggit.models import Tag
@@ -11,6 +12,7 @@ from wagtail.models import Page
 
 from dateline.core.memo import site_memo
 from dateline.core.pagination import paginate
+from dateline.core.prepared import prepared_objects
 from dateline.newsroom.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
 
 # Section fronts rank among at least this many of the newest stories (see `section_fronts`).
@@ -34,6 +36,15 @@ def live_articles() -> QuerySet[ArticlePage]:
     )
 
 
+def listed_articles() -> QuerySet[ArticlePage]:
+    """Return `live_articles()` for listings: the body, which no card shows, is left unread.
+
+    A body is the largest column by far; a home page's section fronts rank a few hundred stories,
+    and reading their bodies took most of that page's render.
+    """
+    return live_articles().defer("body")
+
+
 def paginated(items: QuerySet, *, page: str | None) -> PaginatorPage:
     """Return one page of a listing, sized by `DATELINE_ARTICLES_PER_PAGE`."""
     return paginate(items, page=page, per_page=settings.DATELINE_ARTICLES_PER_PAGE)
@@ -41,7 +52,7 @@ def paginated(items: QuerySet, *, page: str | None) -> PaginatorPage:
 
 def latest_articles(*, limit: int) -> list[ArticlePage]:
     """Return the `limit` most recently published articles."""
-    return list(live_articles()[:limit])
+    return list(listed_articles()[:limit])
 
 
 def top_stories(*, home: HomePage) -> list[ArticlePage]:
@@ -49,7 +60,7 @@ def top_stories(*, home: HomePage) -> list[ArticlePage]:
     chosen = list(home.featured_items.order_by("sort_order").values_list("article_id", flat=True))
     if not chosen:
         return []
-    by_id = {article.pk: article for article in live_articles().filter(pk__in=chosen)}
+    by_id = {article.pk: article for article in listed_articles().filter(pk__in=chosen)}
     return [by_id[pk] for pk in chosen if pk in by_id]
 
 
@@ -64,7 +75,7 @@ def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
     children = Page.objects.filter(_children_of([section.path], depth=section.depth + 1)).values(
         "pk"
     )
-    return live_articles().filter(Q(pk__in=children) | Q(pk__in=secondary))
+    return listed_articles().filter(Q(pk__in=children) | Q(pk__in=secondary))
 
 
 def home_sections(*, home: HomePage) -> list[SectionPage]:
@@ -145,13 +156,13 @@ def section_fronts(
         if depth == section_depth + 1 and path.startswith(home.path)
     ]
     by_section = _ranked_by_section(
-        live_articles().filter(pk__in=mine), prefix_length=prefix_length, per_section=per_section
+        listed_articles().filter(pk__in=mine), prefix_length=prefix_length, per_section=per_section
     )
     short = [s.path for s in sections if len(by_section.get(s.path, [])) < per_section]
     if short and len(newest) == window:  # the window did not hold the whole archive
         by_section.update(
             _ranked_by_section(
-                live_articles().filter(_children_of(short, depth=section_depth + 1)),
+                listed_articles().filter(_children_of(short, depth=section_depth + 1)),
                 prefix_length=prefix_length,
                 per_section=per_section,
             )
@@ -180,11 +191,12 @@ def article_sections(*, article: ArticlePage) -> list[SectionPage]:
             sections.append(parent)
     # Ids only (the sections themselves come from the memo); on previews, from the editor's form.
     by_pk = {section.pk: section for section in sections_by_path().values()}
-    chosen = article.additional_sections.all()
-    if isinstance(chosen, QuerySet):
-        ids = list(chosen.values_list("pk", flat=True))
+    if _stored(article, "additional_sections"):
+        with connection.cursor() as cursor:
+            cursor.execute(_ADDITIONAL_SECTIONS_SQL, [article.pk])
+            ids = [row[0] for row in cursor.fetchall()]
     else:  # the editor's unsaved choice (a preview): the sections themselves, in memory
-        ids = [section.pk for section in chosen]
+        ids = [section.pk for section in article.additional_sections.all()]
     missing = [pk for pk in ids if pk not in by_pk]
     if missing:  # only when the memo is off or a section was added since it was filled
         by_pk.update(
@@ -195,15 +207,58 @@ def article_sections(*, article: ArticlePage) -> list[SectionPage]:
     return sections
 
 
+def _stored(article: ArticlePage, relation: str) -> bool:
+    """Return whether the article's `relation` is read from the database, not from an editor's form.
+
+    A preview carries the editor's unsaved choices in memory (modelcluster keeps them per relation
+    in `_cluster_related_objects`); a published page being read has none.
+    """
+    return article.pk is not None and relation not in getattr(
+        article, "_cluster_related_objects", {}
+    )
+
+
+def _through_sql() -> str:
+    field = ArticlePage._meta.get_field("additional_sections")
+    return (
+        f"SELECT {field.m2m_reverse_name()} FROM {field.m2m_db_table()} "
+        f"WHERE {field.m2m_column_name()} = %s"
+    )
+
+
+_ADDITIONAL_SECTIONS_SQL = _through_sql()
+
+
 def article_authors(*, article: ArticlePage) -> list[Author]:
-    """Return the article's authors in byline order (from the editor's form on previews)."""
-    links = article.article_authors.select_related("author").order_by("sort_order")
-    return [link.author for link in links]
+    """Return the article's authors in byline order (from the editor's form on previews).
+
+    Read through a prepared query (`core.prepared`): this runs on every uncached article render.
+    """
+    if not _stored(article, "article_authors"):
+        links = sorted(article.article_authors.all(), key=lambda link: link.sort_order or 0)
+        return [link.author for link in links]
+    return prepared_objects(
+        Author,
+        "article-authors",
+        lambda pk: Author.objects.filter(article_links__page_id=pk).order_by(
+            "article_links__sort_order", "article_links__pk"
+        ),
+        article.pk,
+    )
 
 
 def article_tags(*, article: ArticlePage) -> list[Tag]:
-    """Return the article's tags sorted by name."""
-    return sorted(article.tags.all(), key=lambda tag: tag.name.lower())
+    """Return the article's tags sorted by name (from the editor's form on previews)."""
+    if _stored(article, "tagged_items"):
+        tags = prepared_objects(
+            Tag,
+            "article-tags",
+            lambda pk: Tag.objects.filter(newsroom_articlepagetag_items__content_object_id=pk),
+            article.pk,
+        )
+    else:
+        tags = list(article.tags.all())
+    return sorted(tags, key=lambda tag: tag.name.lower())
 
 
 def author_by_slug(*, slug: str) -> Author | None:
@@ -213,7 +268,7 @@ def author_by_slug(*, slug: str) -> Author | None:
 
 def author_articles(*, author: Author) -> QuerySet[ArticlePage]:
     """Return the articles credited to `author`, newest first."""
-    return live_articles().filter(article_authors__author=author)
+    return listed_articles().filter(article_authors__author=author)
 
 
 def tag_by_slug(*, slug: str) -> Tag | None:
@@ -223,7 +278,7 @@ def tag_by_slug(*, slug: str) -> Tag | None:
 
 def tag_articles(*, tag: Tag) -> QuerySet[ArticlePage]:
     """Return the articles carrying `tag`, newest first."""
-    return live_articles().filter(tagged_items__tag=tag)
+    return listed_articles().filter(tagged_items__tag=tag)
 
 
 def menu_sections() -> list[SectionPage]:

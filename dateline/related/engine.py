@@ -301,8 +301,12 @@ def time_factor(*, days_apart: float, window_days: int) -> float:
 
 
 def blend(
-    lexical, semantic=None, *, weight: float = SEMANTIC_WEIGHT, power: float = SEMANTIC_POWER
-):
+    lexical: float | np.ndarray,
+    semantic: float | np.ndarray | None = None,
+    *,
+    weight: float = SEMANTIC_WEIGHT,
+    power: float = SEMANTIC_POWER,
+) -> float | np.ndarray:
     """Return the text similarity the engine ranks with, from the lexical and embedding cosines.
 
     Lexical mode (`semantic` None) is the lexical cosine itself. Semantic mode is
@@ -312,6 +316,18 @@ def blend(
     if semantic is None:
         return lexical
     return weight * np.maximum(semantic, 0.0) ** power + (1.0 - weight) * lexical
+
+
+def min_score(*, semantic: float | None, lexical_minimum: float, semantic_minimum: float) -> float:
+    """Return the weakest score a list may show for a story, by how its score was computed.
+
+    A blended score (`semantic` is the pair's embedding cosine) runs higher than a lexical one,
+    because any two news stories share some meaning, so it has its own, higher minimum
+    (DATELINE_RELATED_MIN_SCORE_SEMANTIC, chosen from the score distributions of related and
+    unrelated pairs: docs/related.md). Deciding per pair keeps lists right while an archive moves
+    between modes, when some pairs are still scored lexically.
+    """
+    return lexical_minimum if semantic is None else semantic_minimum
 
 
 def score(

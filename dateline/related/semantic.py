@@ -37,10 +37,14 @@ WINDOW_TOKENS = 256
 MAX_WINDOWS = 4
 BATCH_WINDOWS = 16
 ENCODER_THREADS = 1
-# A story's embedding mixes the whole text's vector with its lead's (the first words: the headline,
-# then the standfirst); cross-validated on SemEval-2022 Task 8 (bench/related_quality.py).
-LEAD_WORDS = 20
-FULL_SHARE = 0.75
+# A story's embedding mixes the whole text's vector with the vectors of its opening words read on
+# their own: about a headline's length, and about a first paragraph's (the headline, then the
+# standfirst, then the body). What a story is about is said first, even when the rest of a page is
+# boilerplate; the whole text keeps the broader subject. (words, share) of each lead, chosen by
+# cross-validation on SemEval-2022 Task 8 among the points that keep Reuters precision@5 at least
+# the previous engine's (bench/related_quality.py, docs/related.md "Quality").
+LEADS = ((10, 0.125), (40, 0.25))
+FULL_SHARE = 1.0 - sum(share for _, share in LEADS)
 
 
 def model_dir() -> Path | None:
@@ -291,35 +295,52 @@ def embedding_from_bytes(raw: bytes | memoryview | None) -> np.ndarray | None:
     return np.frombuffer(data, dtype="<f4").astype(np.float32)
 
 
-def story_texts(story: engine.Story) -> tuple[str, str]:
-    """Return what the encoder reads of a story: its whole text, and its lead (first words).
+def story_texts(story: engine.Story) -> tuple[str, list[str]]:
+    """Return what the encoder reads of a story: its whole text, and its leads (first words).
 
     The whole text is headline, standfirst and body, markup removed, the body capped as the
-    lexical profile caps it; the lead is its first `LEAD_WORDS` words.
+    lexical profile caps it; each lead is its first words, one per entry of `LEADS`.
     """
     body = engine.text_clean(story.body[: engine.MAX_BODY_CHARS * 2])[: engine.MAX_BODY_CHARS]
     parts = [engine.text_clean(story.headline), engine.text_clean(story.standfirst), body]
     full = " ".join(part for part in parts if part)
-    return full, " ".join(full.split()[:LEAD_WORDS])
+    words = full.split()
+    return full, [" ".join(words[:count]) for count, _ in LEADS]
 
 
 def embedding_key(story: engine.Story) -> str:
     """Return a fingerprint of what a story's embedding was computed from (model and text).
 
-    A rebuild reuses a stored embedding whose key still matches, so re-runs cost no encoding.
+    A rebuild reuses a stored embedding whose key still matches, so re-runs cost no encoding;
+    changing how the embedding is made (leads, shares, windows) changes every key.
     """
     full, _ = story_texts(story)
-    digest = hashlib.blake2b(f"{MODEL_NAME}|{LEAD_WORDS}|{FULL_SHARE}|{MAX_WINDOWS}|".encode())
+    digest = hashlib.blake2b(f"{MODEL_NAME}|{LEADS}|{MAX_WINDOWS}|".encode())
     digest.update(full.encode("utf-8", "replace"))
     return digest.hexdigest()[:32]
+
+
+def embedding_mix(
+    full: np.ndarray, leads: Sequence[np.ndarray], *, shares: Sequence[float] | None = None
+) -> np.ndarray:
+    """Return the normalised mix of whole-text vectors and lead vectors, row by row.
+
+    Each lead counts its share (`LEADS` unless `shares` is given), the whole text the rest. One
+    formula for the engine and the quality benchmark, which varies the shares.
+    """
+    shares = [share for _, share in LEADS] if shares is None else list(shares)
+    mixed = (1.0 - sum(shares)) * full
+    for share, lead in zip(shares, leads, strict=True):
+        mixed = mixed + share * lead
+    return mixed / np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
 
 
 def stories_embed(stories: Sequence[engine.Story], *, model: Encoder | None = None) -> np.ndarray:
     """Return the L2-normalised embedding of each story (float32, one row per story).
 
-    The embedding is FULL_SHARE of the whole text's vector plus the rest of the lead's vector, so
-    what the story is about (its headline and first words) weighs a little more than its tail.
-    A story with no text gets a zero vector.
+    The embedding mixes the whole text's vector with its leads' (`LEADS`, `embedding_mix`), so
+    what the story is about (its headline and first words) weighs more than its tail. A story with
+    no text gets a zero vector.
     """
     if not stories:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
@@ -330,8 +351,9 @@ def stories_embed(stories: Sequence[engine.Story], *, model: Encoder | None = No
     worded = [index for index, (full, _) in enumerate(texts) if full.strip()]
     if worded:
         full = model.encode([texts[i][0] for i in worded])
-        lead = model.encode([texts[i][1] for i in worded], max_windows=1)
-        mixed = FULL_SHARE * full + (1.0 - FULL_SHARE) * lead
-        mixed /= np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
-        out[worded] = mixed
+        # A lead is shorter than a window: one window each, all leads in one call.
+        leads = model.encode([lead for i in worded for lead in texts[i][1]], max_windows=1).reshape(
+            len(worded), len(LEADS), DIMENSIONS
+        )
+        out[worded] = embedding_mix(full, [leads[:, j] for j in range(len(LEADS))])
     return out

@@ -273,6 +273,15 @@ def _candidates(
     return out
 
 
+def _min_score(entry: Entry) -> float:
+    """Return the weakest score shown for this entry: semantic mode's minimum for a blended score."""
+    return engine.min_score(
+        semantic=entry.semantic,
+        lexical_minimum=settings.DATELINE_RELATED_MIN_SCORE,
+        semantic_minimum=settings.DATELINE_RELATED_MIN_SCORE_SEMANTIC,
+    )
+
+
 def _rank(
     *,
     own_simhash: int,
@@ -297,7 +306,6 @@ def _rank(
     pinned = {entry.related_id for entry in chosen}
     automatic = 0
     floor = 0.0
-    minimum = settings.DATELINE_RELATED_MIN_SCORE
     for entry in sorted(entries, key=lambda e: (-e.score, e.related_id)):
         if len(chosen) >= limit:
             break
@@ -305,7 +313,7 @@ def _rank(
             entry.related_id in pinned
             or entry.related_id in excluded
             or entry.related_id == article_id
-            or entry.score < minimum
+            or entry.score < _min_score(entry)
             or entry.cosine >= engine.DUPLICATE_TEXT_SIMILARITY
             or engine.near_duplicates(entry.simhash, own_simhash)
             or any(engine.near_duplicates(entry.simhash, other.simhash) for other in chosen)
@@ -522,7 +530,7 @@ def related_article_refresh(*, article_id: int) -> RefreshSummary:
     entering = {
         other.article_id: (entry, other)
         for entry, other in found
-        if entry.score > other.floor and entry.score >= settings.DATELINE_RELATED_MIN_SCORE
+        if entry.score > other.floor and entry.score >= _min_score(entry)
     }
     if entering:
         summary.inserted_into = _insert_into(

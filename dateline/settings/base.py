@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dateline.core.middleware.MemoTokenMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -233,8 +234,10 @@ if env_str("CLOUDFLARE_BEARER_TOKEN"):
 # Stories of the same period relate first: the score falls to half at the edge of this window (days;
 # 0 = no window) and nothing older or newer than it is suggested.
 DATELINE_RELATED_WINDOW_DAYS = env_int("DATELINE_RELATED_WINDOW_DAYS", 730)
-# Weaker suggestions than this are not shown (0..1).
+# Weaker suggestions than this are not shown (0..1): lexical scores, and semantic mode's blended
+# scores, which run higher (any two news stories have some meaning in common; docs/related.md).
 DATELINE_RELATED_MIN_SCORE = float(env_str("DATELINE_RELATED_MIN_SCORE", "0.05"))
+DATELINE_RELATED_MIN_SCORE_SEMANTIC = float(env_str("DATELINE_RELATED_MIN_SCORE_SEMANTIC", "0.2"))
 # Inverted index: features per article, postings read per feature, stories rescored per publish.
 DATELINE_RELATED_INDEX_TERMS = env_int("DATELINE_RELATED_INDEX_TERMS", 16)
 DATELINE_RELATED_POSTINGS_PER_TERM = env_int("DATELINE_RELATED_POSTINGS_PER_TERM", 1000)

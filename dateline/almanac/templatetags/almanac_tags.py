@@ -8,32 +8,36 @@ from dateline.almanac.selectors import on_this_day as select_on_this_day
 from dateline.core.cachetags import ALMANAC, cache_tags_add
 from dateline.core.dates import local_today
 from dateline.core.features import feature_enabled
+from dateline.core.fragments import memo_fragment
 from dateline.core.memo import site_memo
 from dateline.core.selectors import site_settings_for
 
 register = template.Library()
 
 
-@register.inclusion_tag("almanac/on_this_day.html", takes_context=True)
-def on_this_day(context: template.Context) -> dict:
+@register.simple_tag(takes_context=True)
+def on_this_day(context: template.Context) -> str:
     """Render today's entry (today in the newsroom's time zone), stating the year it happened.
 
     Everything shown derives from the local date, so the block changes at the newsroom's midnight.
+    The same for every page of the day: the entry and its HTML are remembered until the content
+    changes (`core.memo`, `core.fragments`).
     """
     request = context.get("request")
     cache_tags_add(request, ALMANAC)  # purged when today's entry may change (docs/caching.md)
     if not feature_enabled("almanac"):
-        return {"entry": None}
+        return ""
     zone = site_settings_for(request=request).zone
     today = local_today(zone)
-    # The same for every page of the day: remembered until the content changes (core.memo).
     host = request.get_host() if request is not None else ""
-    entry = site_memo(
-        ("on-this-day", today, str(zone), host),
-        lambda: select_on_this_day(day=today, zone=zone, request=request),
-    )
-    return {
-        "entry": entry,
-        "today": today,
-        "same_day": entry is not None and (entry.month, entry.day) == (today.month, today.day),
-    }
+    key = ("on-this-day", today, str(zone), host)
+
+    def fragment_context() -> dict:
+        entry = site_memo(key, lambda: select_on_this_day(day=today, zone=zone, request=request))
+        return {
+            "entry": entry,
+            "today": today,
+            "same_day": entry is not None and (entry.month, entry.day) == (today.month, today.day),
+        }
+
+    return memo_fragment(key, "almanac/on_this_day.html", fragment_context)

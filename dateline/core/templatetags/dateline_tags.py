@@ -8,6 +8,8 @@ from django import template
 
 from dateline.core.cachetags import cache_tags_add, page_tag
 from dateline.core.dates import format_dateline
+from dateline.core.fragments import memo_fragment
+from dateline.core.routing import request_site
 from dateline.core.selectors import site_settings_for
 
 register = template.Library()
@@ -38,18 +40,23 @@ def local_datetime(context: template.Context, value: dt.datetime | None) -> dt.d
     return value.astimezone(_settings(context).zone)
 
 
-@register.inclusion_tag("components/about_us.html", takes_context=True)
-def about_us(context: template.Context) -> dict:
-    """Render the site's About Us blurb with a link to the About page when one is set."""
+@register.simple_tag(takes_context=True)
+def about_us(context: template.Context) -> str:
+    """Render the site's About Us blurb with a link to the About page when one is set.
+
+    The same on every page of a site: rendered once until the content changes (`core.fragments`).
+    """
+    request = context.get("request")
     settings = _settings(context)
     about_page = settings.about_page if settings.about_page_id else None
     if about_page is not None:
-        cache_tags_add(context.get("request"), page_tag(about_page.pk))
-    return {
-        "blurb": settings.about_blurb,
-        "about_page": about_page,
-        "request": context.get("request"),
-    }
+        cache_tags_add(request, page_tag(about_page.pk))
+    site = request_site(request) if request is not None else None
+    return memo_fragment(
+        ("about-us", getattr(site, "pk", None)),
+        "components/about_us.html",
+        lambda: {"blurb": settings.about_blurb, "about_page": about_page, "request": request},
+    )
 
 
 @register.simple_tag(takes_context=True)

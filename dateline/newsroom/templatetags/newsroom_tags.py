@@ -5,24 +5,33 @@ from __future__ import annotations
 from django import template
 
 from dateline.core.cachetags import author_tag, cache_tags_add, page_tag
+from dateline.core.fragments import memo_fragment
+from dateline.core.routing import request_site
 from dateline.newsroom import selectors
 from dateline.newsroom.models import ArticlePage, tag_path
 
 register = template.Library()
 
 
-@register.inclusion_tag("components/section_nav.html", takes_context=True)
-def section_nav(context: template.Context) -> dict:
-    """Render the site's section navigation, marking the section being read."""
+@register.simple_tag(takes_context=True)
+def section_nav(context: template.Context) -> str:
+    """Render the site's section navigation, marking the section being read.
+
+    The HTML is the same for every page of a site within one section, so it is rendered once per
+    site and current section until the content changes (`core.fragments`).
+    """
+    request = context.get("request")
     current = context.get("page")
     current_path = getattr(current, "path", "") or ""
     sections = selectors.menu_sections()
-    cache_tags_add(context.get("request"), (page_tag(section.pk) for section in sections))
-    return {
-        "sections": sections,
-        "current_path": current_path,
-        "request": context.get("request"),
-    }
+    cache_tags_add(request, (page_tag(section.pk) for section in sections))
+    marked = tuple(section.pk for section in sections if starts_with(current_path, section.path))
+    site = request_site(request) if request is not None else None
+    return memo_fragment(
+        ("section-nav", getattr(site, "pk", None), marked),
+        "components/section_nav.html",
+        lambda: {"sections": sections, "current_path": current_path, "request": request},
+    )
 
 
 @register.inclusion_tag("components/article_card.html", takes_context=True)

@@ -58,6 +58,28 @@ class ModeTests(SimpleTestCase):
         arrays = engine.blend(np.array([0.3, 0.0]), np.array([0.64, -0.2]))
         self.assertAlmostEqual(float(arrays[0]), expected)
 
+    def test_minimum_score_follows_how_the_pair_was_scored(self):
+        kwargs = {"lexical_minimum": 0.05, "semantic_minimum": 0.2}
+        self.assertEqual(engine.min_score(semantic=None, **kwargs), 0.05)
+        self.assertEqual(engine.min_score(semantic=0.4, **kwargs), 0.2)
+        # A negative embedding cosine is still a blended score.
+        self.assertEqual(engine.min_score(semantic=-0.1, **kwargs), 0.2)
+
+    @override_settings(DATELINE_RELATED_MIN_SCORE=0.05, DATELINE_RELATED_MIN_SCORE_SEMANTIC=0.2)
+    def test_lists_cut_blended_scores_at_the_semantic_minimum(self):
+        entries = [
+            services.Entry(1, 0.30, 0.1, 0, semantic=0.5),
+            services.Entry(2, 0.15, 0.1, 0, semantic=0.3),  # blended, below 0.2: dropped
+            services.Entry(3, 0.12, 0.12, 0),  # lexical (a profile without embedding): kept
+            services.Entry(4, 0.03, 0.03, 0),  # lexical, below 0.05: dropped
+        ]
+        chosen, floor = services._rank(
+            own_simhash=0, entries=entries, pins=[4], excluded=set(), article_id=99, limit=5
+        )
+        # Pins are always shown, whatever their score.
+        self.assertEqual([entry.related_id for entry in chosen], [4, 1, 3])
+        self.assertEqual(floor, 0.0)
+
     def test_stored_form_round_trips_and_rejects_malformed_blobs(self):
         vector = np.linspace(-1, 1, semantic.DIMENSIONS).astype(np.float32)
         raw = semantic.embedding_to_bytes(vector)
@@ -92,6 +114,27 @@ class EncoderTests(SimpleTestCase):
         paraphrase, unrelated = float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2])
         self.assertGreater(paraphrase, 0.45)
         self.assertLess(unrelated, 0.2)
+
+    def test_embedding_mixes_the_whole_text_with_its_leads(self):
+        story = engine.Story(
+            headline="Council approves new flood defences for the river",
+            standfirst="Work on the embankment starts in spring.",
+            body=" ".join(f"Paragraph {i} describes the works in more detail." for i in range(40)),
+        )
+        full, leads = semantic.story_texts(story)
+        self.assertEqual([len(lead.split()) for lead in leads], [n for n, _ in semantic.LEADS])
+        self.assertTrue(all(full.startswith(lead) for lead in leads))
+        self.assertTrue(leads[0].startswith("Council approves new flood defences"))
+        expected = semantic.embedding_mix(
+            self.encoder.encode([full]),
+            [self.encoder.encode([lead], max_windows=1) for lead in leads],
+        )
+        np.testing.assert_allclose(semantic.stories_embed([story]), expected, atol=1e-5)
+        self.assertAlmostEqual(semantic.FULL_SHARE + sum(share for _, share in semantic.LEADS), 1.0)
+        # Changing how embeddings are made makes every stored one stale.
+        key = semantic.embedding_key(story)
+        with mock.patch.object(semantic, "LEADS", ((20, 0.25),)):
+            self.assertNotEqual(semantic.embedding_key(story), key)
 
     def test_long_texts_are_read_in_windows(self):
         ids = self.encoder.token_ids(["word " * 2000])[0]
