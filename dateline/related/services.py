@@ -12,7 +12,9 @@ found through the lexical index are re-ranked with `engine.blend` of the two sim
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import gc
 import json
 import logging
 import multiprocessing
@@ -22,6 +24,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
@@ -39,6 +42,9 @@ from dateline.related.models import (
     RelatedProfile,
     RelatedTerm,
 )
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -650,6 +656,15 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 # State the rebuild's forked worker processes inherit (filled before each pool starts).
 _SHARED: dict = {}
+# Approximate candidate search (lexical mode): a feature found in more than this share of the
+# archive's stories (and in at least COMMON_MIN of them) is left out of the search products, and
+# each story's APPROXIMATE_CANDIDATES best partial scores are rescored with the full vectors.
+# Measured recall@10 against exact search: docs/related.md, "Speed and scale".
+COMMON_SHARE = 0.03
+COMMON_MIN = 500
+APPROXIMATE_CANDIDATES = 100
+# Each story's `KEEP` best candidates (by score) go to `_rank`: room for copies, pins, exclusions.
+KEEP_FACTOR, KEEP_EXTRA = 3, 5
 
 
 @dataclass
@@ -663,8 +678,21 @@ class RebuildSummary:
     seconds: float = 0.0
     features: int = 0
     workers: int = 1
-    # Seconds spent in each step: profiles, weights, lists (with their writes), finish.
+    # Seconds spent in each step: profiles, weights, lists (with their writes), indexes, finish.
     stages: dict[str, float] = field(default_factory=dict)
+    # Candidate search: "approximate" (common features left out, candidates rescored) or "exact".
+    search: str = "exact"
+    common_features: int = 0
+    # Recall check (`recall_sample`): of the exact top 10 of the stories checked, how many the
+    # candidate search found.
+    recall_hits: int = 0
+    recall_total: int = 0
+    recall_checked: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        """Recall@10 of the candidate search against exact search, or None when not checked."""
+        return self.recall_hits / self.recall_total if self.recall_total else None
 
     @property
     def rate(self) -> float:
@@ -750,20 +778,38 @@ def _micros(when: dt.datetime) -> int:
     return (when - EPOCH) // MICROSECOND
 
 
-def _profile_batch(batch: list[ArchiveItem]) -> list[tuple]:
-    """Count the features of a batch of stories (in a worker): id, date, features, counts, SimHash."""
-    out = []
+@dataclass
+class ProfiledBatch:
+    """A batch of counted stories, as a worker returns it: arrays, and each feature named once."""
+
+    ids: array
+    micros: array
+    simhashes: array
+    # Features per story (row lengths), then each story's feature numbers and counts in a row.
+    lengths: array
+    cols: array
+    counts: array
+    # The batch's own numbering: feature number n is features[n].
+    features: list[str]
+
+
+def _profile_batch(batch: list[ArchiveItem]) -> ProfiledBatch:
+    """Count the features of a batch of stories (in a worker): ids, dates, counts, SimHashes.
+
+    Features are numbered within the batch, so the parent maps each distinct name once instead of
+    every occurrence, and the result crosses the process boundary as arrays.
+    """
+    numbers: dict[str, int] = {}
+    out = ProfiledBatch(array("q"), array("q"), array("q"), array("q"), array("i"), array("i"), [])
     for item in batch:
         profile = engine.story_profile(item.story)
-        out.append(
-            (
-                item.article_id,
-                _micros(item.published_at),
-                list(profile.counts),
-                list(profile.counts.values()),
-                profile.simhash,
-            )
-        )
+        out.ids.append(item.article_id)
+        out.micros.append(_micros(item.published_at))
+        out.simhashes.append(profile.simhash)
+        out.lengths.append(len(profile.counts))
+        out.cols.extend([numbers.setdefault(f, len(numbers)) for f in profile.counts])
+        out.counts.extend(profile.counts.values())
+    out.features = list(numbers)
     return out
 
 
@@ -794,93 +840,228 @@ def _row_vector(index: int) -> dict[str, float]:
     }
 
 
-def _lists_block(bounds: tuple[int, int]) -> dict:
-    """Compute the profiles, postings and lists of rows `bounds` (in a worker), exactly.
+def _heap_release() -> None:
+    """Return freed memory to the operating system (glibc's `malloc_trim`, where there is one).
 
-    Each row is compared with every story of its age window: one sparse product per slice of rows
-    against the window's columns, the engine's time factor applied, the best few kept and ranked by
-    `_rank` (pins, exclusions, copies). Returns the rows to write.
+    Why: a forked worker's resident size starts as the parent's, and profiling a large archive
+    leaves the parent's heap full of freed pages; releasing them keeps the rebuild's peak lower.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _columns_drop(matrix: csr_matrix, columns: np.ndarray) -> csr_matrix:
+    """Return a copy of a CSR matrix without the entries in the flagged `columns` (row order kept)."""
+    from scipy import sparse
+
+    kept = ~columns[matrix.indices]
+    # Entries kept before each row boundary: the new row pointers.
+    indptr = np.r_[0, np.cumsum(kept, dtype=np.int64)][matrix.indptr]
+    return sparse.csr_matrix((matrix.data[kept], matrix.indices[kept], indptr), shape=matrix.shape)
+
+
+def _window_bounds(start: int, stop: int) -> tuple[int, int]:
+    """Return the date-sorted rows `[lo, hi)` inside the age window of rows `[start, stop)`."""
+    days, window = _SHARED["days"], _SHARED["window"]
+    if not window:
+        return 0, len(days)
+    lo = int(np.searchsorted(days, days[start] - window, side="left"))
+    hi = int(np.searchsorted(days, days[stop - 1] + window, side="right"))
+    return lo, hi
+
+
+def _exact_row(index: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Score row `index` against every row of `[lo, hi)` exactly: (cosines, scores), self at 0."""
+    matrix, days, window = _SHARED["matrix"], _SHARED["days"], _SHARED["window"]
+    cos = np.asarray((matrix[lo:hi] @ matrix[index].T).todense()).ravel()
+    scores = cos.astype(np.float64)
+    if window:
+        gap = np.abs(days[lo:hi] - days[index])
+        scores = np.where(gap > window, 0.0, scores * (1.0 - 0.5 * gap / window))
+    scores[index - lo] = 0.0
+    return cos, scores
+
+
+def _top_exact(scores: np.ndarray, count: int) -> set[int]:
+    """Return the positions of the `count` best positive scores (ties by position)."""
+    best = np.argsort(-scores, kind="stable")[:count]
+    return set(best[scores[best] > 0].tolist())
+
+
+def _approximate_candidates(
+    sub: int, sub_stop: int, lo: int, hi: int, right_rare: csr_matrix
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Find each row's candidates by the features that are not common, and score them exactly.
+
+    The product of the rows' uncommon features with the window's (`right_rare`, transposed) is
+    sparse; per row the `APPROXIMATE_CANDIDATES` best partial scores (time factor applied) are
+    rescored exactly by adding the common features' part. A row with fewer candidates than a list
+    needs (a short story whose neighbours share only common features) is searched exactly.
+    Returns, per row, the candidates' positions in the window and their cosines (float32).
+    """
+    rare, common, days = _SHARED["rare"], _SHARED["common"], _SHARED["days"]
+    window, wanted = _SHARED["window"], _SHARED["keep"]
+    count = _SHARED["candidates"]
+    product = rare[sub:sub_stop] @ right_rare
+    indptr, cols, raw = product.indptr, product.indices, product.data
+    rows = np.repeat(np.arange(sub_stop - sub), np.diff(indptr))
+    partial = raw
+    if window:
+        gap = np.abs(days[lo + cols] - days[sub + rows])
+        partial = np.where(gap > window, 0.0, raw * (1.0 - 0.5 * gap / window))
+    partial[lo + cols == sub + rows] = 0.0
+    picked: list[np.ndarray] = []
+    exact_rows: list[int] = []
+    for row in range(sub_stop - sub):
+        begin, end = indptr[row], indptr[row + 1]
+        segment = partial[begin:end]
+        if end - begin > count:
+            chosen = np.argpartition(-segment, count - 1)[:count]
+        else:
+            chosen = np.flatnonzero(segment > 0)
+            if len(chosen) < wanted:
+                exact_rows.append(row)
+                chosen = chosen[:0]
+        picked.append(begin + chosen)
+    found_cols: list[np.ndarray] = [np.zeros(0, np.int64)] * (sub_stop - sub)
+    found_cos: list[np.ndarray] = [np.zeros(0, np.float32)] * (sub_stop - sub)
+    positions = np.concatenate(picked)
+    if len(positions):
+        pair_rows, pair_cols = rows[positions], cols[positions]
+        # Full cosine = the uncommon features' part (from the product) + the common ones' part.
+        cosines = raw[positions] + np.asarray(
+            common[sub + pair_rows].multiply(common[lo + pair_cols]).sum(axis=1), dtype=np.float32
+        ).ravel().astype(raw.dtype)
+        bounds = np.r_[0, np.cumsum([len(p) for p in picked])]
+        for row in range(sub_stop - sub):
+            found_cols[row] = pair_cols[bounds[row] : bounds[row + 1]].astype(np.int64)
+            found_cos[row] = cosines[bounds[row] : bounds[row + 1]]
+    for row in exact_rows:
+        cos, scores = _exact_row(sub + row, lo, hi)
+        positive = np.flatnonzero(scores > 0)
+        found_cols[row] = positive.astype(np.int64)
+        found_cos[row] = cos[positive]
+    return found_cols, found_cos
+
+
+def _dense_candidates(
+    sub: int, sub_stop: int, lo: int, hi: int, right: csr_matrix
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray | None]]:
+    """Score rows `[sub, sub_stop)` against every story of the window and keep each row's best.
+
+    Exact search (and semantic mode, where candidates sharing a feature are ranked by the blend of
+    both cosines). Returns, per row, the kept stories' positions in the window, their lexical
+    cosines (float32) and, in semantic mode, their embedding cosines.
+    """
+    days, window, keep = _SHARED["days"], _SHARED["window"], _SHARED["keep"]
+    embeddings = _SHARED.get("embeddings")  # semantic mode: float32 rows in date order
+    # Dense from here on: most stories of a window share at least a section or a common
+    # word, so the product is nearly full and whole-array arithmetic beats sparse indexing.
+    cos_dense = (_SHARED["matrix"][sub:sub_stop] @ right).toarray()
+    gap = np.abs(days[lo:hi][None, :] - days[sub:sub_stop, None]).astype(np.float32)
+    factor_dense = (1.0 - 0.5 * gap / window) if window else np.ones_like(gap)
+    sem_dense = None
+    if embeddings is not None:
+        sem_dense = embeddings[sub:sub_stop] @ embeddings[lo:hi].T
+        dense = np.where(cos_dense > 0, engine.blend(cos_dense, sem_dense), 0.0) * factor_dense
+    else:
+        dense = cos_dense * factor_dense
+    if window:
+        dense[gap > window] = 0.0
+    dense[np.arange(sub_stop - sub), np.arange(sub, sub_stop) - lo] = 0.0  # not itself
+    if keep < hi - lo:
+        best = np.argpartition(-dense, keep - 1, axis=1)[:, :keep]
+    else:
+        best = np.broadcast_to(np.arange(hi - lo), (sub_stop - sub, hi - lo))
+    picked = np.take_along_axis(dense, best, axis=1) > 0
+    picked_cos = np.take_along_axis(cos_dense, best, axis=1)
+    picked_sem = (
+        np.take_along_axis(sem_dense, best, axis=1).astype(np.float64)
+        if sem_dense is not None
+        else None
+    )
+    cols, cosines, sems = [], [], []
+    for row in range(sub_stop - sub):
+        ok = picked[row]
+        cols.append(best[row][ok].astype(np.int64))
+        cosines.append(picked_cos[row][ok])
+        sems.append(picked_sem[row][ok] if picked_sem is not None else None)
+    return cols, cosines, sems
+
+
+def _lists_block(bounds: tuple[int, int]) -> dict:
+    """Compute the profiles, postings and lists of rows `bounds` (in a worker).
+
+    Each row's candidates come from `_approximate_candidates` (lexical mode) or, in exact or
+    semantic mode, from every story of its age window (`_dense_candidates`); the best few by
+    the engine's arithmetic are ranked by `_rank` (pins, exclusions, copies). On the rows chosen
+    for the recall check, the candidate search is compared with exact search. Returns the rows to
+    write and the recall counts.
     """
     shared = _SHARED
-    matrix, days, ids, simhashes = (
-        shared["matrix"],
-        shared["days"],
-        shared["ids"],
-        shared["simhashes"],
-    )
+    matrix, days, simhashes = shared["matrix"], shared["days"], shared["simhashes"]
     window, limit, micros = shared["window"], shared["limit"], shared["micros"]
-    id_list = shared["id_list"]
-    embeddings = shared.get("embeddings")  # semantic mode: float32 rows in date order
+    id_list, keep = shared["id_list"], shared["keep"]
+    approximate = shared["approximate"]
+    recall_every = shared["recall_every"]
     start, stop = bounds
-    size = len(ids)
-    lo, hi = 0, size
-    if window:
-        lo = int(np.searchsorted(days, days[start] - window, side="left"))
-        hi = int(np.searchsorted(days, days[stop - 1] + window, side="right"))
-    right = matrix[lo:hi].T.tocsr()
-    keep = limit * 3 + 5
+    lo, hi = _window_bounds(start, stop)
+    # Transposed once per block: the window's columns for every slice of rows.
+    right = (shared["rare"] if approximate else matrix)[lo:hi].T.tocsr()
     profiles, postings, links = [], [], []
-    empty = 0
+    empty = hits = total = checked = 0
     for sub in range(start, stop, 256):
         sub_stop = min(sub + 256, stop)
-        # Dense from here on: most stories of a window share at least a section or a common
-        # word, so the product is nearly full and whole-array arithmetic beats sparse indexing.
-        cos_dense = (matrix[sub:sub_stop] @ right).toarray()
-        row_days = days[sub:sub_stop, None]
-        gap = np.abs(days[lo:hi][None, :] - row_days).astype(np.float32)
-        factor_dense = (1.0 - 0.5 * gap / window) if window else np.ones_like(gap)
-        sem_dense = None
-        if embeddings is not None:
-            # Semantic mode: candidates still share a feature (as on the publish path), ranked by
-            # the blend of both cosines.
-            sem_dense = embeddings[sub:sub_stop] @ embeddings[lo:hi].T
-            dense = np.where(cos_dense > 0, engine.blend(cos_dense, sem_dense), 0.0) * factor_dense
+        if approximate:
+            found_cols, found_cos = _approximate_candidates(sub, sub_stop, lo, hi, right)
+            found_sem: list = [None] * (sub_stop - sub)
         else:
-            dense = cos_dense * factor_dense
-        if window:
-            dense[gap > window] = 0.0
-        dense[np.arange(sub_stop - sub), np.arange(sub, sub_stop) - lo] = 0.0  # not itself
-        if keep < hi - lo:
-            best = np.argpartition(-dense, keep - 1, axis=1)[:, :keep]
-        else:
-            best = np.broadcast_to(np.arange(hi - lo), (sub_stop - sub, hi - lo))
-        # The selection above is in float32; the scores are worked out again exactly as
-        # engine.score does (time factor element by element: the same operations and numbers).
-        picked = np.take_along_axis(dense, best, axis=1) > 0
-        picked_cos = np.take_along_axis(cos_dense, best, axis=1)
-        picked_sem = (
-            np.take_along_axis(sem_dense, best, axis=1).astype(np.float64)
-            if sem_dense is not None
-            else None
-        )
-        others = lo + best
-        picked_gap = np.abs(days[others] - row_days)
-        factors = 1.0 - 0.5 * picked_gap / window if window else np.ones_like(picked_gap)
+            found_cols, found_cos, found_sem = _dense_candidates(sub, sub_stop, lo, hi, right)
         for row in range(sub_stop - sub):
             index = sub + row
             article_id = id_list[index]
+            others = lo + found_cols[row]
+            # The scores are worked out again exactly as engine.score does (time factor element
+            # by element: the same operations and numbers), from the float32 cosines.
+            gaps = np.abs(days[others] - days[index])
+            factors = 1.0 - 0.5 * gaps / window if window else np.ones_like(gaps)
+            cosines = found_cos[row].astype(np.float64)
+            sems = found_sem[row]
+            scores = (engine.blend(cosines, sems) if sems is not None else cosines) * factors
+            if window:
+                scores = np.where(gaps > window, 0.0, scores)
+            best = np.arange(len(scores))
+            if len(scores) > keep:
+                best = np.argpartition(-scores, keep - 1)[:keep]
+            best = best[scores[best] > 0]
+            if recall_every and index % recall_every == 0:
+                _, exact_scores = _exact_row(index, lo, hi)
+                truth = _top_exact(exact_scores, 10)
+                # The same exact scores, over the stories the search kept: what it missed.
+                mine = np.zeros(hi - lo)
+                mine[found_cols[row][best]] = exact_scores[found_cols[row][best]]
+                hits += len(truth & _top_exact(mine, 10))
+                total += len(truth)
+                checked += 1
             entries = []
-            gaps = {}
-            gaps_row = picked_gap[row].tolist()
-            sems = picked_sem[row].tolist() if picked_sem is not None else [None] * len(gaps_row)
-            for other, ok, cosine, factor, gap_days, sem in zip(
-                others[row].tolist(),
-                picked[row].tolist(),
-                picked_cos[row].tolist(),
-                factors[row].tolist(),
-                gaps_row,
-                sems,
+            days_apart = {}
+            for other, cosine, factor, gap_days, sem in zip(
+                others[best].tolist(),
+                cosines[best].tolist(),
+                factors[best].tolist(),
+                gaps[best].tolist(),
+                sems[best].tolist() if sems is not None else [None] * len(best),
                 strict=True,
             ):
-                if ok:
-                    related = id_list[other]
-                    similarity = float(engine.blend(cosine, sem))
-                    entry = Entry(related, round(similarity * factor, 6), cosine, simhashes[other])
-                    if sem is not None:
-                        entry.semantic = sem
-                        entry.reasons = {"semantic_similarity": round(sem, 4)}
-                    entries.append(entry)
-                    gaps[related] = gap_days
+                related = id_list[other]
+                similarity = float(engine.blend(cosine, sem))
+                entry = Entry(related, round(similarity * factor, 6), cosine, simhashes[other])
+                if sem is not None:
+                    entry.semantic = sem
+                    entry.reasons = {"semantic_similarity": round(sem, 4)}
+                entries.append(entry)
+                days_apart[related] = gap_days
             chosen, floor = _rank(
                 own_simhash=simhashes[index],
                 entries=entries,
@@ -890,9 +1071,9 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
                 limit=limit,
             )
             for entry in chosen:
-                if entry.related_id in gaps:
+                if entry.related_id in days_apart:
                     entry.reasons = {
-                        "days_apart": round(gaps[entry.related_id]),
+                        "days_apart": round(days_apart[entry.related_id]),
                         "text_similarity": round(entry.cosine, 4),
                         **entry.reasons,
                     }
@@ -909,7 +1090,13 @@ def _lists_block(bounds: tuple[int, int]) -> dict:
             links.extend(
                 _link_row(article_id, rank, entry) for rank, entry in enumerate(chosen, start=1)
             )
-    return {"profiles": profiles, "postings": postings, "links": links, "empty": empty}
+    return {
+        "profiles": profiles,
+        "postings": postings,
+        "links": links,
+        "empty": empty,
+        "recall": (hits, total, checked),
+    }
 
 
 def _rows_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -987,11 +1174,18 @@ def related_rebuild(
     block: int = 2048,
     workers: int | None = None,
     encode_progress: Callable[[int], None] | None = None,
+    exact: bool = False,
+    recall_sample: int = 0,
 ) -> RebuildSummary:
     """Recompute every profile, the archive's statistics, the index and every stored list.
 
-    Exact search: each article is compared with every article of its age window (sparse matrix
-    products over the date-sorted archive, `block` articles at a time, in `workers` processes).
+    Each article is compared with the articles of its age window by sparse matrix products over
+    the date-sorted archive, `block` articles at a time, in `workers` processes. In lexical mode
+    the search leaves out the archive's most common features (sections, wire names, "said"...)
+    and rescores the best candidates with the full vectors (`_approximate_candidates`); `exact`,
+    or semantic mode, compares every pair of the window instead. `recall_sample` stories, spread
+    over the archive, are also searched exactly, and the summary's `recall` says how many of their
+    exact top 10 the search found.
     `items` defaults to all live, public articles and may be a generator (the scale benchmark
     streams its archive). `progress(stage, n)` is told of each batch of articles profiled
     ("profiles") and listed ("lists").
@@ -1027,18 +1221,22 @@ def related_rebuild(
 
     # 1. Count every story's features (in parallel), give each feature an integer id.
     ids, micros, simhashes = array("q"), array("q"), array("q")
-    cols, counts, lengths = array("i"), array("i"), array("q", [0])
+    cols, counts, lengths = array("i"), array("i"), array("q")
     vocabulary: dict[str, int] = {}
     for batch in _mapped(_profile_batch, _batches(items, 500), workers=workers):
-        for article_id, micro, features, feature_counts, simhash_ in batch:
-            ids.append(article_id)
-            micros.append(micro)
-            simhashes.append(simhash_)
-            cols.extend([vocabulary.setdefault(f, len(vocabulary)) for f in features])
-            counts.extend(feature_counts)
-            lengths.append(len(cols))
+        ids.extend(batch.ids)
+        micros.extend(batch.micros)
+        simhashes.extend(batch.simhashes)
+        lengths.extend(batch.lengths)
+        numbers = np.fromiter(
+            (vocabulary.setdefault(f, len(vocabulary)) for f in batch.features),
+            dtype=np.int32,
+            count=len(batch.features),
+        )
+        cols.frombytes(numbers[np.frombuffer(batch.cols, dtype=np.int32)].tobytes())
+        counts.extend(batch.counts)
         if progress is not None:
-            progress("profiles", len(batch))
+            progress("profiles", len(batch.ids))
     size = len(ids)
     summary.articles = size
     summary.stages["profiles"] = time.perf_counter() - started
@@ -1049,7 +1247,7 @@ def related_rebuild(
         (
             np.frombuffer(counts, dtype=np.int32),
             np.frombuffer(cols, dtype=np.int32),
-            np.frombuffer(lengths, dtype=np.int64),
+            np.r_[0, np.cumsum(np.frombuffer(lengths, dtype=np.int64))],
         ),
         shape=(size, max(1, len(names))),
     )
@@ -1095,6 +1293,15 @@ def related_rebuild(
     del parts
     sorted_micros = micros_[order]
     sorted_ids = ids_[order]
+    approximate = not exact and embeddings is None
+    rare = common_part = None
+    if approximate:
+        summary.search = "approximate"
+        postings = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        common = postings > max(COMMON_SHARE * size, COMMON_MIN)
+        summary.common_features = int(common.sum())
+        rare = _columns_drop(matrix, common)
+        common_part = _columns_drop(matrix, ~common)
     live = set(sorted_ids.tolist())
     pins, excluded = _choices(None, live=live)
     _SHARED.update(
@@ -1111,12 +1318,20 @@ def related_rebuild(
         excluded=excluded,
         sqlite=connection.vendor == "sqlite",
         embeddings=embeddings[order] if embeddings is not None else None,
+        approximate=approximate,
+        rare=rare,
+        common=common_part,
+        candidates=APPROXIMATE_CANDIDATES,
+        keep=stored_limit() * KEEP_FACTOR + KEEP_EXTRA,
+        recall_every=max(1, size // recall_sample) if recall_sample and size else 0,
     )
     keys_by_id = dict(zip(ids_.tolist(), embedding_keys, strict=True)) if embedding_keys else {}
 
     summary.stages["weights"] = time.perf_counter() - started - sum(summary.stages.values())
 
-    # 3. Lists by exact search within the window; each block written in its own transaction.
+    # 3. Lists, each block written in its own transaction. The list workers are forked now and
+    # start with this process's resident memory: hand what profiling left free back first.
+    _heap_release()
     had_rows = any(
         model.objects.exists() for model in (RelatedProfile, RelatedPosting, RelatedLink)
     )
@@ -1185,13 +1400,18 @@ def related_rebuild(
                         result["links"],
                     )
                 summary.links += len(result["links"])
+                summary.recall_hits += result["recall"][0]
+                summary.recall_total += result["recall"][1]
+                summary.recall_checked += result["recall"][2]
                 summary.empty_lists += result["empty"]
                 if progress is not None:
                     progress("lists", end - begin)
+            summary.stages["lists"] = time.perf_counter() - started - sum(summary.stages.values())
     finally:
         _SHARED.clear()
 
-    summary.stages["lists"] = time.perf_counter() - started - sum(summary.stages.values())
+    # Building the index deferred above (into empty storage) is timed on its own.
+    summary.stages["indexes"] = time.perf_counter() - started - sum(summary.stages.values())
 
     # 4. Stories no longer live leave with their rows; the statistics become the archive's.
     with transaction.atomic():

@@ -354,6 +354,50 @@ class RebuildTests(EngineFixture):
 
     def test_rebuild_lists_are_what_engine_score_says(self):
         related_rebuild()
+        self.assert_lists_score_as_engine()
+
+    @override_settings(DATELINE_RELATED_MODE="lexical")  # semantic mode searches exactly
+    def test_approximate_search_reports_recall_and_falls_back_to_exact_when_short(self):
+        related_rebuild(exact=True)
+        exact = stored_lists(places=5)
+        self.assertFalse(RelatedProfile.objects.exclude(mode=engine.LEXICAL).exists())
+        # Features in more than half the stories (the section...) are left out of the products.
+        with (
+            mock.patch.object(services, "COMMON_MIN", 1),
+            mock.patch.object(services, "COMMON_SHARE", 0.5),
+        ):
+            summary = related_rebuild(recall_sample=1000)
+        self.assertEqual(summary.search, "approximate")
+        self.assertGreater(summary.common_features, 0)
+        self.assertEqual(summary.recall_checked, summary.articles)
+        # A handful of stories never yields a list's worth of candidates: each is searched exactly.
+        self.assertEqual(summary.recall, 1.0)
+        self.assertEqual(stored_lists(places=5), exact)
+        self.assert_lists_score_as_engine()
+
+    @override_settings(DATELINE_RELATED_MODE="lexical")  # semantic mode searches exactly
+    def test_approximate_candidates_are_rescored_exactly(self):
+        # One candidate is enough for a list here, so the candidate path itself is taken.
+        with (
+            mock.patch.object(services, "COMMON_MIN", 1),
+            mock.patch.object(services, "COMMON_SHARE", 0.5),
+            mock.patch.object(services, "KEEP_FACTOR", 0),
+            mock.patch.object(services, "KEEP_EXTRA", 1),
+            mock.patch.object(services, "_exact_row", wraps=services._exact_row) as exact_row,
+        ):
+            summary = related_rebuild(recall_sample=1000, workers=1)
+        # Once per story for the recall check, once more per story that found no candidate (the
+        # one with nothing uncommon in common with the others): the rest took the candidate path.
+        self.assertLess(exact_row.call_count, 2 * summary.articles)
+        self.assertGreater(summary.links, 0)
+        self.assertIsNotNone(summary.recall)
+        self.assert_lists_score_as_engine()
+
+    def test_exact_search_has_recall_one(self):
+        summary = related_rebuild(exact=True, recall_sample=1000)
+        self.assertEqual((summary.search, summary.recall), ("exact", 1.0))
+
+    def assert_lists_score_as_engine(self):
         vectors = {p.pk: p for p in RelatedProfile.objects.all()}
         for article_id, entries in stored_lists().items():
             own = vectors[article_id]
