@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from html.parser import HTMLParser
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from dateline.related.models import RelatedChoice, RelatedLink
@@ -81,3 +81,13 @@ class RebuildCommandTests(EngineFixture):
         self.assertIn("4 articles", out.getvalue())
         self.assertEqual(first, second)
         self.assertEqual({row[:2] for row in before}, {row[:2] for row in first})
+        self.assertIn("Search: ", out.getvalue())
+
+    def test_rebuild_can_search_exactly_and_report_recall(self):
+        out = io.StringIO()
+        call_command(
+            "related", "rebuild", "--exact", "--check-recall", "4", stdout=out, stderr=io.StringIO()
+        )
+        self.assertIn("Search: exact", out.getvalue())
+        with self.assertRaises(CommandError):
+            call_command("related", "rebuild", "--check-recall", "-1", stdout=io.StringIO())

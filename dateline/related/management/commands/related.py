@@ -22,14 +22,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("rebuild", help="Recompute all profiles, the index and every stored list.")
+        rebuild = sub.add_parser(
+            "rebuild", help="Recompute all profiles, the index and every stored list."
+        )
+        rebuild.add_argument(
+            "--exact",
+            action="store_true",
+            help="search every pair of each age window (lexical mode searches approximately)",
+        )
+        rebuild.add_argument(
+            "--check-recall",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also search N stories exactly and print the search's recall@10 against that",
+        )
         score = sub.add_parser("score", help="Score text pairs with the engine's similarity.")
         score.add_argument("file", help="CSV with columns text1 and text2 ('-' for stdin)")
         score.add_argument("--output", "-o", default="-", help="where to write (default stdout)")
 
     def handle(self, *args, **options):
         if options["action"] == "rebuild":
-            return self._rebuild()
+            if options["check_recall"] < 0:
+                raise CommandError("--check-recall takes a number of stories, 0 or more")
+            return self._rebuild(exact=options["exact"], recall_sample=options["check_recall"])
         return self._score(options["file"], options["output"])
 
     def _mode(self) -> str:
@@ -42,7 +58,7 @@ class Command(BaseCommand):
     def _describe(mode: str) -> str:
         return f"{mode} mode ({semantic.MODEL_NAME})" if mode == engine.SEMANTIC else f"{mode} mode"
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, *, exact: bool, recall_sample: int) -> None:
         mode = self._mode()
         items = article_items()
         self.stdout.write(
@@ -70,7 +86,13 @@ class Command(BaseCommand):
                 bar.set_description(stage, refresh=False)
                 bar.update(done)
 
-            summary = related_rebuild(items=items, progress=progress, encode_progress=encode)
+            summary = related_rebuild(
+                items=items,
+                progress=progress,
+                encode_progress=encode,
+                exact=exact,
+                recall_sample=recall_sample,
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {summary.seconds:.1f} s ({summary.rate:.0f} articles/s, "
@@ -83,6 +105,15 @@ class Command(BaseCommand):
             "Steps: "
             + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.stages.items())
         )
+        search = f"Search: {summary.search}"
+        if summary.search == "approximate":
+            search += f" ({summary.common_features} common features left out, candidates rescored)"
+        if summary.recall is not None:
+            search += (
+                f"; recall@10 against exact search {summary.recall:.3f} "
+                f"({summary.recall_checked} stories checked)"
+            )
+        self.stdout.write(search + ".")
 
     def _score(self, file: str, output: str) -> None:
         csv.field_size_limit(sys.maxsize)
