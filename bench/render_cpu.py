@@ -6,7 +6,9 @@
 Renders PATH ten times to warm up (checking it answers 200), then N times through Django's test
 client, and prints the process CPU time per render in milliseconds. `bench/render_cpu.sh` runs it
 for both sites in alternation: CPU time is less sensitive to other load than throughput, and
-alternating rounds shares what remains between the two (docs/performance.md).
+alternating rounds shares what remains between the two (docs/performance.md). Where the machine
+has hardware counters, `bench/render_instructions.sh` runs it under `perf stat` with N and with 0
+and reports the instructions of one render instead.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def main() -> None:
     started = time.process_time()
     for _ in range(renders):
         client.get(path, HTTP_HOST="127.0.0.1")
-    print(f"{(time.process_time() - started) / renders * 1000:.3f}")
+    if renders:
+        print(f"{(time.process_time() - started) / renders * 1000:.3f}")
 
 
 if __name__ == "__main__":
