@@ -9,7 +9,6 @@ from dateline.core.cachetags import ALMANAC, cache_tags_add
 from dateline.core.dates import local_today
 from dateline.core.features import feature_enabled
 from dateline.core.fragments import memo_fragment
-from dateline.core.memo import site_memo
 from dateline.core.selectors import site_settings_for
 
 register = template.Library()
@@ -20,8 +19,8 @@ def on_this_day(context: template.Context) -> str:
     """Render today's entry (today in the newsroom's time zone), stating the year it happened.
 
     Everything shown derives from the local date, so the block changes at the newsroom's midnight.
-    The same for every page of the day: the entry and its HTML are remembered until the content
-    changes (`core.memo`, `core.fragments`).
+    The same for every page of the day: its HTML is remembered until the content changes
+    (`core.fragments`), so the entry is only looked up when the block is rendered anew.
     """
     request = context.get("request")
     cache_tags_add(request, ALMANAC)  # purged when today's entry may change (docs/caching.md)
@@ -33,7 +32,7 @@ def on_this_day(context: template.Context) -> str:
     key = ("on-this-day", today, str(zone), host)
 
     def fragment_context() -> dict:
-        entry = site_memo(key, lambda: select_on_this_day(day=today, zone=zone, request=request))
+        entry = select_on_this_day(day=today, zone=zone, request=request)
         return {
             "entry": entry,
             "today": today,

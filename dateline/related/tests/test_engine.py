@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 from pathlib import Path
@@ -12,6 +11,7 @@ from django.test import SimpleTestCase
 
 from dateline.related import engine, semantic
 from dateline.related.services import related_mode
+from dateline.related.tests.helpers import score_csv
 
 
 class EngineTests(SimpleTestCase):
@@ -102,19 +102,9 @@ class ScoreCommandTests(SimpleTestCase):
             },
             {"pair_id": "3", "text1": "", "text2": "<script>x</script>", "note": 'say "hi"'},
         ]
-        with tempfile.TemporaryDirectory() as folder:
-            source = Path(folder) / "pairs.csv"
-            target = Path(folder) / "scored.csv"
-            with source.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
-            err = io.StringIO()
-            call_command("related", "score", str(source), "-o", str(target), stderr=err)
-            with target.open(newline="", encoding="utf-8") as handle:
-                out = list(csv.DictReader(handle))
+        out, err = score_csv(rows)
         mode = related_mode()
-        self.assertIn(f"in {mode} mode", err.getvalue())
+        self.assertIn(f"in {mode} mode", err)
         self.assertEqual([{k: v for k, v in r.items() if k != "score"} for r in out], rows)
         expected = engine.texts_score(
             ((r["text1"], r["text2"]) for r in rows), mode=mode, embed=semantic.stories_embed

