@@ -139,3 +139,47 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Serve the page at `path`: the fast lookup, then Wagtail's own serve view and hooks."""
     route_prime(request=request, path=path)
     return wagtail_views.serve(request, path)
+
+
+def _first_segment(pattern: object) -> str | None:
+    """Return the literal first path segment a URL pattern matches, or None when it has none."""
+    route = str(getattr(pattern, "pattern", pattern))
+    route = route.removeprefix("^")
+    segment = route.split("/", 1)[0]
+    if not segment or any(char in segment for char in "<>()[]?*+\\$|{}"):
+        return None
+    return segment
+
+
+@functools.cache
+def reserved_slugs() -> frozenset[str]:
+    """Return the slugs a page directly under a site's root must not take: they are routed elsewhere.
+
+    Read from the URL configuration (`/admin/`, `/search/`, `/on-this-day/`, `/feeds/`, ...) and from
+    the routes of routable page types (the home page's `/authors/` and `/tags/`), so the list cannot
+    drift from what is routed: a page with such a slug would be shadowed and never be served.
+    """
+    from django.urls import get_resolver
+
+    found: set[str] = set()
+    patterns = list(get_resolver().url_patterns)
+    while patterns:
+        pattern = patterns.pop()
+        route = str(pattern.pattern)
+        if route in {"", "^"} and hasattr(pattern, "url_patterns"):
+            patterns.extend(pattern.url_patterns)  # an include() at the root: its own routes
+            continue
+        segment = _first_segment(pattern.pattern)
+        if segment and segment != "_util":
+            found.add(segment)
+    for model in get_page_models():
+        if issubclass(model, RoutablePageMixin):
+            for route in model.get_subpage_urls():
+                segment = _first_segment(route.pattern)
+                if segment:
+                    found.add(segment)
+    for prefix in (settings.STATIC_URL, settings.MEDIA_URL):
+        segment = (prefix or "").strip("/").split("/", 1)[0]
+        if segment and "://" not in (prefix or ""):
+            found.add(segment)
+    return frozenset(found)

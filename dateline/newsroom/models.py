@@ -26,6 +26,7 @@ from wagtail.snippets.models import register_snippet
 from dateline.core import cachetags
 from dateline.core.blocks import BodyBlock
 from dateline.core.pages import ViewRestrictionsMemoMixin
+from dateline.core.publishing import PublishGuardMixin
 from dateline.newsroom.forms import ArticlePageForm
 
 # Republishing within this time of the first publication is not announced as an update.
@@ -41,7 +42,7 @@ def tag_path(slug: str) -> str:
     return f"/tags/{slug}/"
 
 
-class HomePage(ViewRestrictionsMemoMixin, RoutablePageMixin, Page):
+class HomePage(PublishGuardMixin, ViewRestrictionsMemoMixin, RoutablePageMixin, Page):
     """The front page: latest stories and the latest few per section; serves author and tag pages."""
 
     intro = models.TextField(blank=True, help_text="A line under the site name on the front page.")
@@ -126,7 +127,7 @@ class HomeTopStory(Orderable):
     panels = [FieldPanel("article")]
 
 
-class SectionPage(ViewRestrictionsMemoMixin, Page):
+class SectionPage(PublishGuardMixin, ViewRestrictionsMemoMixin, Page):
     """A section such as "China News": its own listing, newest first, paginated."""
 
     intro = models.TextField(blank=True)
@@ -198,7 +199,7 @@ class ArticleAuthor(Orderable):
     panels = [FieldPanel("author")]
 
 
-class ArticlePage(ViewRestrictionsMemoMixin, Page):
+class ArticlePage(PublishGuardMixin, ViewRestrictionsMemoMixin, Page):
     """A news story. Its parent is its primary section; the headline is the page title."""
 
     standfirst = models.TextField(blank=True, help_text="One or two sentences under the headline.")

@@ -19,8 +19,9 @@ from django.utils import timezone
 from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, Site
+from wagtail.models import Page, Revision, Site
 
+from dateline.core.publishing import PublishPath, publish_path
 from dateline.newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -31,6 +32,53 @@ from dateline.newsroom.models import (
 )
 
 StreamData = list[dict]
+
+
+def revision_publish(
+    *, revision: Revision, user: object | None = None, path: PublishPath | None = None
+) -> None:
+    """Publish `revision` through Wagtail's action, by `path` (the caller's path when None).
+
+    Every publication Dateline makes ends here or in Wagtail's own admin views: the publish guards
+    (`core.publishing`) run first and Wagtail's signals follow (Related News, quality, the cache).
+    """
+    if path is None:
+        revision.publish(user=user)
+        return
+    with publish_path(path):
+        revision.publish(user=user)
+
+
+def page_publish(
+    *, page: Page, user: object | None = None, path: PublishPath | None = None
+) -> Page:
+    """Save a revision of `page` as it is and publish it (see `revision_publish`); return it fresh."""
+    revision_publish(revision=page.save_revision(user=user), user=user, path=path)
+    page.refresh_from_db()
+    return page
+
+
+def page_unpublish(*, page: Page, user: object | None = None) -> Page:
+    """Take `page` off the site through Wagtail's action, so every unpublish signal fires.
+
+    A page that is not live is only made sure of: nothing is sent (there is nothing to purge).
+    """
+    if page.live:
+        page.unpublish(user=user)
+    page.refresh_from_db()
+    return page
+
+
+def page_move(*, page: Page, parent: Page, user: object | None = None) -> Page:
+    """Move `page` (with its history and children) to be the last child of `parent`.
+
+    Through Wagtail's move action, so URLs, redirects' targets and the cache follow the page.
+    A page already under `parent` is left where it is.
+    """
+    if page.get_parent().pk != parent.pk:
+        page.move(parent, pos="last-child", user=user)
+        page.refresh_from_db()
+    return page
 
 
 @transaction.atomic
@@ -53,7 +101,7 @@ def site_ensure(*, hostname: str = "localhost", port: int = 80, title: str = "Ho
                 child.delete()
         home = HomePage(title=title, slug="home", live=True)
         root.add_child(instance=home)
-        home.save_revision().publish()
+        page_publish(page=home)
     if site is None:
         Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True)
     else:
@@ -68,12 +116,11 @@ def section_ensure(*, home: HomePage, slug: str, title: str, intro: str = "") ->
     if section is not None:
         if (section.title, section.intro) != (title, intro):
             section.title, section.intro = title, intro
-            section.save_revision().publish()
+            page_publish(page=section)
         return section
     section = SectionPage(title=title, slug=slug, intro=intro, show_in_menus=True, live=False)
     home.add_child(instance=section)
-    section.save_revision().publish()
-    return section
+    return page_publish(page=section)
 
 
 def author_ensure(*, slug: str, name: str, bio: str = "") -> Author:
@@ -143,7 +190,7 @@ def article_save(
     # else: a draft change to a live story lives only in its revision until published.
     revision = article.save_revision()
     if publish:
-        revision.publish()
+        revision_publish(revision=revision)
         if not scheduled and published_at is not None and published_at < timezone.now():
             ArticlePage.objects.filter(pk=article.pk).update(
                 last_published_at=updated_at or published_at
@@ -190,6 +237,4 @@ def home_top_stories_set(*, home: HomePage, articles: Sequence[ArticlePage]) -> 
     home.featured_items = [
         HomeTopStory(article=article, sort_order=index) for index, article in enumerate(articles)
     ]
-    home.save_revision().publish()
-    home.refresh_from_db()
-    return home
+    return page_publish(page=home)

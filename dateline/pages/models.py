@@ -10,9 +10,10 @@ from wagtail.search import index
 
 from dateline.core.blocks import BodyBlock
 from dateline.core.pages import ViewRestrictionsMemoMixin
+from dateline.core.publishing import PublishGuardMixin
 
 
-class StandardPage(ViewRestrictionsMemoMixin, Page):
+class StandardPage(PublishGuardMixin, ViewRestrictionsMemoMixin, Page):
     """A page of prose that is not news: About Us, contact, policies."""
 
     intro = models.TextField(blank=True)
