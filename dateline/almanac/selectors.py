@@ -110,6 +110,18 @@ def date_page_url(*, month: int, day: int) -> str:
     return reverse("almanac:date", kwargs={"month": month, "day": day})
 
 
+def calendar_day_shown(*, month: int, day: int, today: dt.date) -> bool:
+    """Return whether events of month/day can appear in `today`'s On this day block.
+
+    A day's own events, and 29 February's on 28 February of a non-leap year; the cache purges the
+    block when such an event changes.
+    """
+    days = {(today.month, today.day)}
+    if shows_leap_day_events(today):
+        days.add((2, 29))
+    return (month, day) in days
+
+
 def reviewed_events() -> QuerySet[Event]:
     """Return the events readers may see."""
     return Event.objects.filter(status=Event.Status.REVIEWED)

@@ -12,8 +12,7 @@ from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from dateline.almanac.days import shows_leap_day_events
-from dateline.almanac.models import Event
+from dateline.almanac.selectors import calendar_day_shown
 from dateline.cache.selectors import article_dependent_tags
 from dateline.cache.services import cache_purge_on_commit
 from dateline.core import cachetags, dates
@@ -79,10 +78,7 @@ def _on_tag_change(sender, instance, **kwargs) -> None:
 def _on_event_change(sender, instance, **kwargs) -> None:
     """An almanac event of today's calendar day changed: today's On this day block may change."""
     today = dates.local_today(site_settings_for().zone)
-    days = {(today.month, today.day)}
-    if shows_leap_day_events(today):
-        days.add((2, 29))
-    if (instance.month, instance.day) in days:
+    if calendar_day_shown(month=instance.month, day=instance.day, today=today):
         cache_purge_on_commit(tags=[cachetags.ALMANAC])
 
 
@@ -109,8 +105,9 @@ def connect() -> None:
             signal.connect(
                 _on_settings_change, sender=model, dispatch_uid=f"cache-{model._meta.label}-{name}"
             )
-    post_save.connect(_on_event_change, sender=Event, dispatch_uid="cache-event")
-    post_delete.connect(_on_event_change, sender=Event, dispatch_uid="cache-event-del")
+    # The almanac's events, named by label: the cache reads the almanac only through its selectors.
+    post_save.connect(_on_event_change, sender="almanac.Event", dispatch_uid="cache-event")
+    post_delete.connect(_on_event_change, sender="almanac.Event", dispatch_uid="cache-event-del")
     post_save.connect(_on_author_change, sender=Author, dispatch_uid="cache-author")
     post_delete.connect(_on_author_change, sender=Author, dispatch_uid="cache-author-del")
     post_save.connect(_on_tag_change, sender=Tag, dispatch_uid="cache-tag")

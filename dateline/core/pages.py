@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from wagtail.models import PageViewRestriction
 
 from dateline.core.memo import site_memo
@@ -23,3 +26,39 @@ class ViewRestrictionsMemoMixin:
         if not any_view_restrictions():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+
+# What each page type adds to its template context, registered by the app that owns the type.
+ContextBuilder = Callable[..., dict[str, Any]]
+_context_builders: dict[type, ContextBuilder] = {}
+
+
+def page_context_register(model: type, builder: ContextBuilder) -> None:
+    """Let `builder(page=, request=)` supply what pages of `model` (and its subclasses) show.
+
+    An app registers its page types' builders from `AppConfig.ready()`: the builders read through
+    the app's selectors, and the selectors read the models, so the models never import the
+    selectors (no cycle), and a page's reads live with the other reads, not in the model.
+    """
+    _context_builders[model] = builder
+
+
+def page_context_builder(model: type) -> ContextBuilder | None:
+    """Return the builder registered for `model` or its nearest registered base class."""
+    for klass in model.__mro__:
+        builder = _context_builders.get(klass)
+        if builder is not None:
+            return builder
+    return None
+
+
+class RegisteredContextMixin:
+    """Page mixin: `get_context` adds what the page type's registered builder returns."""
+
+    def get_context(self, request, *args, **kwargs):  # noqa: ANN001, ANN201 - Wagtail's signature
+        """Return Wagtail's context for the page plus its registered builder's."""
+        context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        builder = page_context_builder(type(self))
+        if builder is not None:
+            context.update(builder(page=self, request=request))
+        return context

@@ -7,3 +7,9 @@ class NewsroomConfig(AppConfig):
     name = "dateline.newsroom"
     label = "newsroom"
     verbose_name = "Newsroom"
+
+    def ready(self) -> None:
+        """Give the page types their template context (read through the selectors)."""
+        from dateline.newsroom.contexts import contexts_register
+
+        contexts_register()

@@ -1,7 +1,8 @@
 """The newsroom's content model: home page, sections, articles, authors and tags.
 
 An article's primary section is its parent page, so its URL is `/<section>/<slug>/`; further sections are
-chosen in the editor. Views and `get_context` only call `selectors`.
+chosen in the editor. What a page shows besides its own fields comes from `contexts.py` (registered in
+`apps.py`), which reads through `selectors.py`; the models import neither.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -23,9 +23,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from dateline.core import cachetags
 from dateline.core.blocks import BodyBlock
-from dateline.core.pages import ViewRestrictionsMemoMixin
+from dateline.core.pages import RegisteredContextMixin, ViewRestrictionsMemoMixin
 from dateline.core.publishing import PublishGuardMixin
 from dateline.newsroom.forms import ArticlePageForm
 
@@ -33,8 +32,9 @@ from dateline.newsroom.forms import ArticlePageForm
 UPDATE_NOTICE_AFTER = dt.timedelta(minutes=30)
 
 
-# Set on the request by the home page's author and tag routes, which show none of the front page.
-_ROUTE_PAGE = "_dateline_home_route_page"
+# Set on the request by the home page's author and tag routes, which show none of the front page:
+# (route name, slug). The page's context builder (`newsroom.contexts`) reads it.
+HOME_ROUTE = "_dateline_home_route"
 
 
 def tag_path(slug: str) -> str:
@@ -42,7 +42,9 @@ def tag_path(slug: str) -> str:
     return f"/tags/{slug}/"
 
 
-class HomePage(PublishGuardMixin, ViewRestrictionsMemoMixin, RoutablePageMixin, Page):
+class HomePage(
+    PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMemoMixin, RoutablePageMixin, Page
+):
     """The front page: latest stories and the latest few per section; serves author and tag pages."""
 
     intro = models.TextField(blank=True, help_text="A line under the site name on the front page.")
@@ -64,58 +66,17 @@ class HomePage(PublishGuardMixin, ViewRestrictionsMemoMixin, RoutablePageMixin, 
     class Meta:
         verbose_name = "home page"
 
-    def get_context(self, request, *args, **kwargs):
-        from dateline.newsroom import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        if getattr(request, _ROUTE_PAGE, False):
-            return context  # an author or tag page: the front page's lists are not shown
-        context["top_stories"] = selectors.top_stories(home=self)
-        context["latest"] = selectors.latest_articles(limit=9)
-        context["section_fronts"] = selectors.section_fronts(home=self, per_section=3)
-        return context
-
     @path("authors/<slug:slug>/", name="author")
     def author_view(self, request, slug: str):
-        """Serve an author's page: their bio and their articles, newest first."""
-        from dateline.newsroom import selectors
-
-        author = selectors.author_by_slug(slug=slug)
-        if author is None:
-            raise Http404("No such author")
-        cachetags.cache_tags_add(
-            request, cachetags.author_tag(author.pk), cachetags.author_articles_tag(author.pk)
-        )
-        articles = selectors.paginated(
-            selectors.author_articles(author=author), page=request.GET.get("page")
-        )
-        setattr(request, _ROUTE_PAGE, True)
-        return self.render(
-            request,
-            context_overrides={"author": author, "articles": articles},
-            template="newsroom/author_page.html",
-        )
+        """Serve an author's page: their bio and their articles, newest first (404 if unknown)."""
+        setattr(request, HOME_ROUTE, ("author", slug))
+        return self.render(request, template="newsroom/author_page.html")
 
     @path("tags/<slug:slug>/", name="tag")
     def tag_view(self, request, slug: str):
-        """Serve a tag's page: the articles carrying the tag, newest first."""
-        from dateline.newsroom import selectors
-
-        tag = selectors.tag_by_slug(slug=slug)
-        if tag is None:
-            raise Http404("No such tag")
-        cachetags.cache_tags_add(
-            request, cachetags.tag_tag(tag.pk), cachetags.tag_articles_tag(tag.pk)
-        )
-        articles = selectors.paginated(
-            selectors.tag_articles(tag=tag), page=request.GET.get("page")
-        )
-        setattr(request, _ROUTE_PAGE, True)
-        return self.render(
-            request,
-            context_overrides={"tag": tag, "articles": articles},
-            template="newsroom/tag_page.html",
-        )
+        """Serve a tag's page: the articles carrying the tag, newest first (404 if unknown)."""
+        setattr(request, HOME_ROUTE, ("tag", slug))
+        return self.render(request, template="newsroom/tag_page.html")
 
 
 class HomeTopStory(Orderable):
@@ -127,7 +88,7 @@ class HomeTopStory(Orderable):
     panels = [FieldPanel("article")]
 
 
-class SectionPage(PublishGuardMixin, ViewRestrictionsMemoMixin, Page):
+class SectionPage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMemoMixin, Page):
     """A section such as "China News": its own listing, newest first, paginated."""
 
     intro = models.TextField(blank=True)
@@ -138,16 +99,6 @@ class SectionPage(PublishGuardMixin, ViewRestrictionsMemoMixin, Page):
 
     class Meta:
         verbose_name = "section"
-
-    def get_context(self, request, *args, **kwargs):
-        from dateline.newsroom import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["articles"] = selectors.paginated(
-            selectors.section_articles(section=self), page=request.GET.get("page")
-        )
-        cachetags.cache_tags_add(request, cachetags.section_articles_tag(self.pk))
-        return context
 
 
 @register_snippet
@@ -199,7 +150,7 @@ class ArticleAuthor(Orderable):
     panels = [FieldPanel("author")]
 
 
-class ArticlePage(PublishGuardMixin, ViewRestrictionsMemoMixin, Page):
+class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMemoMixin, Page):
     """A news story. Its parent is its primary section; the headline is the page title."""
 
     standfirst = models.TextField(blank=True, help_text="One or two sentences under the headline.")
@@ -283,18 +234,3 @@ class ArticlePage(PublishGuardMixin, ViewRestrictionsMemoMixin, Page):
         if updated is None or self.published_at is None:
             return False
         return updated - self.published_at > UPDATE_NOTICE_AFTER
-
-    def get_context(self, request, *args, **kwargs):
-        from dateline.newsroom import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["sections"] = selectors.article_sections(article=self)
-        context["authors"] = selectors.article_authors(article=self)
-        context["tags"] = selectors.article_tags(article=self)
-        cachetags.cache_tags_add(
-            request,
-            (cachetags.page_tag(section.pk) for section in context["sections"]),
-            (cachetags.author_tag(author.pk) for author in context["authors"]),
-            (cachetags.tag_tag(tag.pk) for tag in context["tags"]),
-        )
-        return context

@@ -12,7 +12,7 @@ from django.test import TestCase, override_settings
 from dateline.core.dates import format_dateline
 from dateline.newsroom.factories import home_page
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LONG_KEY = "k" * 30 + "-production-test-key-0123456789"
 
 
