@@ -1,12 +1,15 @@
-"""Core middleware: one reading of the content token per request for the process memo."""
+"""Core middleware: one reading of the content token per request, and the admin's publish path."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
-from dateline.core import memo
+from dateline.core import memo, publishing
 
 
 class MemoTokenMiddleware:
@@ -21,3 +24,47 @@ class MemoTokenMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with memo.token_pinned():
             return self.get_response(request)
+
+
+class PublishPathMiddleware:
+    """Publish everything an admin request publishes as the editor's path (`core.publishing`).
+
+    Wagtail's admin publishes from several views (the page editor, bulk actions, workflow
+    approvals); whichever it is, a guard's refusal becomes a message on the page's edit view, not
+    an error page: nothing was published, and what the editor wrote is kept as a draft revision.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(_admin_prefix()):
+            return self.get_response(request)
+        with publishing.publish_path(publishing.PublishPath.EDITOR):
+            return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Answer a refused publication with the reasons, on the page's edit view."""
+        if not isinstance(exception, publishing.PublishBlocked):
+            return None
+        messages.error(request, publish_blocked_message(exception))
+        target = reverse("wagtailadmin_pages:edit", args=(exception.page.pk,))
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            # Wagtail's workflow modals expect JSON and follow its redirect.
+            return JsonResponse({"step": "success", "redirect": target})
+        return redirect(target)
+
+
+def publish_blocked_message(blocked: publishing.PublishBlocked) -> str:
+    """Return the editor's message for a refused publication: how many problems, and which."""
+    count = len(blocked.problems)
+    listed = "; ".join(f"{problem.code}: {problem.message}" for problem in blocked.problems[:5])
+    what = "approved" if blocked.path == publishing.PublishPath.WORKFLOW else "published"
+    return (
+        f"Not {what}: {count} problem{'s' if count != 1 else ''} must be fixed first, and your "
+        f"changes are saved as a draft. {listed}"
+    )
+
+
+def _admin_prefix() -> str:
+    return reverse("wagtailadmin_home")

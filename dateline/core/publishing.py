@@ -51,10 +51,15 @@ BLOCKING_PATHS = frozenset({PublishPath.EDITOR, PublishPath.WORKFLOW, PublishPat
 
 @dataclass(frozen=True)
 class PublishProblem:
-    """One reason a page should not be published as it is: a code and words for the editor."""
+    """One reason a page should not be published as it is: a code and words for the editor.
+
+    `overridden`: a permitted person chose to publish despite it (the guard has recorded that), so
+    it no longer stops the publication.
+    """
 
     code: str
     message: str
+    overridden: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class _State:
     path: PublishPath = PublishPath.SERVICE
     override: bool = False
     collected: list[tuple[Page, list[PublishProblem]]] | None = None
+    # Pages whose next publication the admin's hook has already checked (`publish_allowed`).
+    allowed: set[int] | None = None
 
 
 _guards: dict[str, Guard] = {}
@@ -117,7 +124,9 @@ def current_publish_path() -> PublishPath:
 def publish_path(path: PublishPath, *, override: bool = False) -> Iterator[None]:
     """Publish everything inside the block as `path` (and, with `override`, despite problems)."""
     outer = _current()
-    token = _state.set(_State(path=path, override=override, collected=outer.collected))
+    token = _state.set(
+        _State(path=path, override=override, collected=outer.collected, allowed=set())
+    )
     try:
         yield
     finally:
@@ -133,7 +142,9 @@ def publish_problems_collected() -> Iterator[list[tuple[Page, list[PublishProble
     """
     outer = _current()
     collected: list[tuple[Page, list[PublishProblem]]] = []
-    token = _state.set(_State(path=outer.path, override=outer.override, collected=collected))
+    token = _state.set(
+        _State(path=outer.path, override=outer.override, collected=collected, allowed=outer.allowed)
+    )
     try:
         yield collected
     finally:
@@ -161,13 +172,33 @@ def publish_check(
     problems: list[PublishProblem] = []
     for guard in publish_guards():
         problems.extend(guard(request))
-    if problems and path in BLOCKING_PATHS:
-        raise PublishBlocked(page, problems, path=path)
+    blocking = [problem for problem in problems if not problem.overridden]
+    if blocking and path in BLOCKING_PATHS:
+        raise PublishBlocked(page, blocking, path=path)
     if state.collected is not None:
         state.collected.append((page, problems))
     elif problems:
         logger.warning("Published %r (%s) despite: %s", page.title, path, problems)
     return problems
+
+
+def publish_allowed(page_id: int) -> None:
+    """Let the next publication of `page_id` in this `publish_path` block skip the guards once.
+
+    The admin's `before_publish_page` hook has just run them (with the editor's override, if any)
+    on the revision that Wagtail's page creation view publishes right after it.
+    """
+    state = _state.get()
+    if state is not None and state.allowed is not None:
+        state.allowed.add(page_id)
+
+
+def _allowance_taken(page_id: int | None) -> bool:
+    state = _state.get()
+    if state is None or not state.allowed or page_id not in state.allowed:
+        return False
+    state.allowed.discard(page_id)
+    return True
 
 
 class PublishGuardMixin:
@@ -180,7 +211,8 @@ class PublishGuardMixin:
     def publish(self, revision, user=None, changed=True, log_action=True, **kwargs):  # noqa: ANN001, ANN201 - Wagtail's signature
         """Publish `revision` (Wagtail's action) once the registered guards allow it."""
         path = PublishPath.SCHEDULED if log_action == "wagtail.publish.scheduled" else None
-        publish_check(page=revision.as_object(), revision=revision, user=user, path=path)
+        if not _allowance_taken(getattr(self, "pk", None)):
+            publish_check(page=revision.as_object(), revision=revision, user=user, path=path)
         return super().publish(  # type: ignore[misc]
             revision, user=user, changed=changed, log_action=log_action, **kwargs
         )

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files.images import ImageFile
@@ -21,7 +22,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Revision, Site
 
-from dateline.core.publishing import PublishPath, publish_path
+from dateline.core.publishing import PublishBlocked, PublishPath, PublishProblem, publish_path
 from dateline.newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -58,13 +59,14 @@ def page_publish(
     return page
 
 
-def page_unpublish(*, page: Page, user: object | None = None) -> Page:
+def page_unpublish(*, page: Page, user: object | None = None, log_action: bool = True) -> Page:
     """Take `page` off the site through Wagtail's action, so every unpublish signal fires.
 
     A page that is not live is only made sure of: nothing is sent (there is nothing to purge).
+    `log_action` False leaves no entry in the page's history (a page that was never published).
     """
     if page.live:
-        page.unpublish(user=user)
+        page.unpublish(user=user, log_action=log_action)
     page.refresh_from_db()
     return page
 
@@ -238,3 +240,87 @@ def home_top_stories_set(*, home: HomePage, articles: Sequence[ArticlePage]) -> 
         HomeTopStory(article=article, sort_order=index) for index, article in enumerate(articles)
     ]
     return page_publish(page=home)
+
+
+# The page history's entry for a story the scheduler held back at go-live.
+HELD_ACTION = "dateline.publish.held"
+
+
+@dataclass
+class ScheduledRun:
+    """What one pass of the scheduler did: pages published, expired, and held back (with why)."""
+
+    published: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+    held: list[tuple[int, list[PublishProblem]]] = field(default_factory=list)
+
+
+def scheduled_publish_run() -> ScheduledRun:
+    """Unpublish what has expired and publish what is due, as Wagtail's `publish_scheduled` does.
+
+    Go-live publishes by the scheduled path, so the publish guards check each story again at that
+    moment; a story they refuse is held back (`scheduled_publish_hold`) instead of stopping the
+    run, and every other due story still goes live. Safe to run as often as wanted: each due
+    revision is published once.
+    """
+    from django.apps import apps
+    from wagtail.models import DraftStateMixin
+
+    run = ScheduledRun()
+    now = timezone.now()
+    models = [Page] + [
+        model
+        for model in apps.get_models()
+        if issubclass(model, DraftStateMixin) and not issubclass(model, Page)
+    ]
+    for model in models:
+        for item in list(model.objects.filter(live=True, expire_at__lt=now).order_by("expire_at")):
+            item.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+            run.expired.append(item.pk)
+    due = Revision.objects.filter(approved_go_live_at__lt=now).order_by("approved_go_live_at")
+    for revision in list(due):
+        try:
+            with transaction.atomic(), publish_path(PublishPath.SCHEDULED):
+                revision.publish(log_action="wagtail.publish.scheduled")
+        except PublishBlocked as blocked:
+            scheduled_publish_hold(revision=revision, blocked=blocked)
+            run.held.append((int(revision.object_id), blocked.problems))
+        else:
+            run.published.append(int(revision.object_id))
+    return run
+
+
+def scheduled_publish_hold(*, revision: Revision, blocked: PublishBlocked) -> None:
+    """Hold back a story the guards refused at go-live, and tell the people who scheduled it.
+
+    Its schedule is withdrawn (so the scheduler does not retry it every minute) but its go-live
+    time is kept: once fixed, publishing it again schedules it for that time, or publishes it at
+    once when the time has passed. The page's history records why, and the revision's author and
+    the page's owner get an email when they have an address.
+    """
+    from django.core.mail import send_mail
+    from wagtail.log_actions import log
+
+    Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+    page = revision.content_object
+    problems = [{"code": p.code, "message": p.message} for p in blocked.problems]
+    log(instance=page, action=HELD_ACTION, revision=revision, data={"problems": problems})
+    recipients = sorted(
+        {
+            address
+            for person in (revision.user, getattr(page, "owner", None))
+            if person is not None and (address := getattr(person, "email", ""))
+        }
+    )
+    if recipients:
+        listed = "\n".join(f"- {p['code']}: {p['message']}" for p in problems)
+        send_mail(
+            subject=f"Held back from scheduled publishing: {page.title}",
+            message=(
+                f"“{page.title}” was due to go live, but was held back because:\n\n{listed}\n\n"
+                "Fix it in the editor and publish it again: it keeps its go-live time."
+            ),
+            from_email=None,
+            recipient_list=recipients,
+            fail_silently=True,
+        )

@@ -17,3 +17,8 @@ class QualityConfig(AppConfig):
         from dateline.quality.panels import quality_panel_install
 
         quality_panel_install()
+
+        from dateline.core.publishing import publish_guard_register
+        from dateline.quality.policy import quality_guard
+
+        publish_guard_register("quality", quality_guard)

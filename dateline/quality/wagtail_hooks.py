@@ -8,56 +8,60 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
-from dateline.quality.runner import has_errors
-from dateline.quality.services import OVERRIDE_ACTION, quality_override_log
+from dateline.core.publishing import (
+    PublishBlocked,
+    PublishPath,
+    publish_allowed,
+    publish_check,
+    publish_path,
+)
+from dateline.newsroom.services import page_unpublish
+from dateline.quality.policy import OVERRIDE_PERMISSION, checked_page
+from dateline.quality.services import OVERRIDE_ACTION
 
-OVERRIDE_PERMISSION = "quality.override_quality_errors"
 # The override button posts the publish action with this value, so Wagtail publishes as usual.
 OVERRIDE_VALUE = "quality-override"
 
 
 def _checked_model(page) -> bool:
-    from dateline.newsroom.models import ArticlePage
-    from dateline.pages.models import StandardPage
-
-    return isinstance(page, ArticlePage | StandardPage)
+    return checked_page(page)
 
 
 @hooks.register("before_publish_page")
 def block_publishing_on_errors(request, page):
-    """Stop a publication whose page has quality errors, unless a permitted editor overrides.
+    """Apply the quality policy (`quality.policy`) to the page editor's Publish and its override.
 
     Wagtail has already saved the edit as a draft revision, so nothing the editor wrote is lost.
     """
-    from dateline.quality.selectors import page_findings
-
     if not _checked_model(page):
         return None
-    findings = page_findings(page=page)
-    if not has_errors(findings):
-        return None
-    errors = [finding for finding in findings if finding.severity == "error"]
-    user = request.user
-    if request.POST.get("action-publish") == OVERRIDE_VALUE and user.has_perm(OVERRIDE_PERMISSION):
-        quality_override_log(page=page, user=user, findings=errors, revision=page.latest_revision)
+    override = request.POST.get("action-publish") == OVERRIDE_VALUE
+    try:
+        with publish_path(PublishPath.EDITOR, override=override):
+            problems = publish_check(page=page, revision=page.latest_revision, user=request.user)
+    except PublishBlocked as blocked:
+        if page.live and page.live_revision_id is None:
+            # Wagtail's create view adds a new page with `live` at its default (True) before this
+            # hook runs; a page that was never published must stay a draft.
+            page_unpublish(page=page, user=request.user, log_action=False)
+        count = len(blocked.problems)
+        listed = "; ".join(f"{p.code}: {p.message}" for p in blocked.problems[:5])
+        messages.error(
+            request,
+            f"Not published: the quality checks found {count} error"
+            f"{'s' if count != 1 else ''}. Your changes are saved as a draft. {listed}",
+        )
+        return redirect(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    # The create view publishes the revision next: it was checked just now.
+    publish_allowed(page.pk)
+    overridden = [problem for problem in problems if problem.overridden]
+    if overridden:
         messages.warning(
             request,
-            f"Published despite {len(errors)} quality error{'s' if len(errors) != 1 else ''}; "
-            "the override is recorded in the page history.",
+            f"Published despite {len(overridden)} quality error"
+            f"{'s' if len(overridden) != 1 else ''}; the override is recorded in the page history.",
         )
-        return None
-    if page.live and page.live_revision_id is None:
-        # Wagtail's create view adds a new page with `live` at its default (True) before this hook
-        # runs; a page that was never published must stay a draft.
-        type(page).objects.filter(pk=page.pk).update(live=False)
-        page.live = False
-    listed = "; ".join(f"{error.code}: {error.message}" for error in errors[:5])
-    messages.error(
-        request,
-        f"Not published: the quality checks found {len(errors)} error"
-        f"{'s' if len(errors) != 1 else ''}. Your changes are saved as a draft. {listed}",
-    )
-    return redirect(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    return None
 
 
 class PublishOverrideMenuItem(ActionMenuItem):

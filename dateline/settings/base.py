@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Admin requests publish as the editor's path; a refused publication becomes a message.
+    "dateline.core.middleware.PublishPathMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -157,6 +159,8 @@ X_FRAME_OPTIONS = "DENY"
 
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Dateline")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# A moderation workflow's approval publishes through the same guards, as the workflow path.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "dateline.core.publishing.workflow_finish"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]

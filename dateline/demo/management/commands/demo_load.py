@@ -25,6 +25,8 @@ class Command(BaseCommand):
             f"{summary.articles_created} articles created, {summary.articles_kept} already there, "
             f"{summary.events_created} On this day events added."
         )
+        for problem in summary.problems:
+            self.stderr.write(f"Published with a problem: {problem}")
         if editor:
             if not password:
                 self.stderr.write("--password is required with --editor")
