@@ -1,4 +1,4 @@
-"""Helpers for Dateline's tests: what a test needs from the machine, and where the shared data is.
+"""Helpers for Dateline's tests: what a test needs from the machine, the shared data, the clock.
 
 A test that needs something the machine may lack (the public datasets in `../shared/data`, the
 packaged model, Chromium, Java) skips with the reason on a developer's machine and fails under
@@ -7,10 +7,15 @@ packaged model, Chromium, Java) skips with the reason on a developer's machine a
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from dateline.settings.env import shared_data_dir
 
@@ -34,3 +39,17 @@ def shared_data(*parts: str) -> Path:
     path = shared_data_dir().joinpath(*parts)
     require(path.exists(), f"shared data not found at {path} (set DATELINE_SHARED_DATA)")
     return path
+
+
+@contextmanager
+def clock_at(moment: dt.datetime) -> Iterator[None]:
+    """Move the clock to `moment` (aware) for the block: the one way tests travel in time.
+
+    Everything Dateline and Wagtail compute from "now" (the newsroom's local day, schedules,
+    expiry, cache lifetimes) reads `django.utils.timezone.now`, so this is the only clock to move;
+    nothing sleeps.
+    """
+    if timezone.is_naive(moment):
+        raise ValueError("clock_at needs an aware datetime")
+    with mock.patch("django.utils.timezone.now", return_value=moment.astimezone(dt.UTC)):
+        yield

@@ -127,7 +127,11 @@ def _children_of(paths: list[str], *, depth: int) -> Q:
 
 
 def section_fronts(
-    *, home: HomePage, per_section: int
+    *,
+    home: HomePage,
+    per_section: int,
+    min_window: int = FRONTS_MIN_WINDOW,
+    window_per_story: int = FRONTS_WINDOW_PER_STORY,
 ) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """Return each live section under `home` in menu order with its latest `per_section` stories.
 
@@ -136,14 +140,14 @@ def section_fronts(
     tree), and ranked per section with a window function; when the archive is larger than that
     window, the sections it left short are ranked together in one more query over their own
     stories. Queries: the sections, the window, its ranking (and bylines), and at most that one
-    more ranking (and its bylines).
+    more ranking (and its bylines). `min_window` and `window_per_story` size that window.
     """
     sections = home_sections(home=home)
     if not sections:
         return []
     section_depth = home.depth + 1
     prefix_length = section_depth * Page.steplen
-    window = max(FRONTS_MIN_WINDOW, per_section * len(sections) * FRONTS_WINDOW_PER_STORY)
+    window = max(min_window, per_section * len(sections) * window_per_story)
     newest = list(
         ArticlePage.objects.live()
         .public()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from html.parser import HTMLParser
-from unittest import mock
 
 from django.apps import apps
 from wagtail.models import Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from dateline.core.models import SiteSettings
+from dateline.core.testing import clock_at
 from dateline.demo.loader import REFERENCE_SLUG, demo_load
 from dateline.newsroom.factories import (
     ArticlePageFactory,
@@ -53,7 +53,7 @@ class Outline(HTMLParser):
 
 
 def _today(day: dt.date):
-    return mock.patch("dateline.almanac.templatetags.almanac_tags.local_today", return_value=day)
+    return clock_at(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC))
 
 
 class ReferenceArticleTests(WagtailPageTestCase):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
-from unittest import mock
 
 from bs4 import BeautifulSoup
+
+from dateline.core.testing import clock_at
 
 
 @contextmanager
 def at(moment: dt.datetime):
     """Make `moment` (aware) the current time for the newsroom's local date."""
-    with mock.patch("dateline.core.dates.timezone.now", return_value=moment.astimezone(dt.UTC)):
+    with clock_at(moment):
         yield
 
 

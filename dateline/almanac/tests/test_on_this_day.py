@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from unittest import mock
 
 from django.test import override_settings
 from wagtail.test.utils import WagtailPageTestCase
@@ -14,6 +13,7 @@ from dateline.almanac.selectors import on_this_day
 from dateline.almanac.tests.helpers import block_of
 from dateline.core.models import SiteSettings
 from dateline.core.services import site_settings_update
+from dateline.core.testing import clock_at
 from dateline.newsroom.factories import ArticlePageFactory, SectionPageFactory, home_page
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -61,7 +61,7 @@ class OnThisDayTests(WagtailPageTestCase):
         site_settings_update(site=self.home.get_site(), time_zone="Asia/Shanghai")
         # 16:30 UTC on 8 March is 00:30 on 9 March in Shanghai.
         now = dt.datetime(2026, 3, 8, 16, 30, tzinfo=dt.UTC)
-        with mock.patch("dateline.core.dates.timezone.now", return_value=now):
+        with clock_at(now):
             html = self.client.get("/").content.decode()
         block = block_of(html)
         self.assertEqual(block["when"], "On this day in 2019:")
@@ -72,14 +72,14 @@ class OnThisDayTests(WagtailPageTestCase):
 
     def test_block_hidden_when_nothing_matches(self):
         now = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)
-        with mock.patch("dateline.core.dates.timezone.now", return_value=now):
+        with clock_at(now):
             html = self.client.get("/").content.decode()
         self.assertNotIn("On this day", html)
 
     @override_settings(DATELINE_DISABLED_FEATURES=["almanac"])
     def test_block_can_be_switched_off(self):
         now = dt.datetime(2026, 3, 9, 12, tzinfo=dt.UTC)
-        with mock.patch("dateline.core.dates.timezone.now", return_value=now):
+        with clock_at(now):
             html = self.client.get("/").content.decode()
         self.assertNotIn("On this day", html)
         self.assertEqual(SiteSettings.objects.count(), 1)

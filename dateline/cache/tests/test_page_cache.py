@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
-from unittest import mock
 
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
@@ -25,6 +24,7 @@ from dateline.cache.middleware import PageCacheMiddleware
 from dateline.cache.services import cache_purge
 from dateline.core import cachetags
 from dateline.core.models import SiteSettings
+from dateline.core.testing import clock_at
 from dateline.newsroom.factories import (
     ArticlePageFactory,
     AuthorFactory,
@@ -368,9 +368,7 @@ class LocalMidnightTests(PageCacheTestCase):
         cls.article = ArticlePageFactory(parent=section, slug="ferry-timetable")
 
     def at(self, moment: dt.datetime):
-        return mock.patch(
-            "dateline.core.dates.local_now", side_effect=lambda zone: moment.astimezone(zone)
-        )
+        return clock_at(moment)
 
     def on_this_day(self, response) -> str:
         block = BeautifulSoup(response.content, "html.parser").find("aside", class_="on-this-day")

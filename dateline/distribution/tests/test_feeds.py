@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from unittest import mock
 
 import feedparser
 import jsonschema
@@ -13,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.test.utils import WagtailPageTestCase
 
+from dateline.core.testing import clock_at
 from dateline.distribution.models import DistributionSettings
 from dateline.distribution.tests.fixtures import (
     HOSTILE_HEADLINE,
@@ -154,7 +154,7 @@ class FeedTests(NewsroomData, WagtailPageTestCase):
         _, before = self.parse("/feeds/rss.xml")
         self.assertFalse(any(SCHEDULED_SLUG in e.link for e in before.entries))
         later = timezone.now() + dt.timedelta(hours=2)
-        with mock.patch("django.utils.timezone.now", return_value=later):
+        with clock_at(later):
             call_command("publish_scheduled", verbosity=0)
         _, after = self.parse("/feeds/rss.xml")
         self.assertTrue(any(SCHEDULED_SLUG in e.link for e in after.entries))

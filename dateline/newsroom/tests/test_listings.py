@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 
 from django.test import override_settings
 from wagtail.test.utils import WagtailPageTestCase
@@ -122,18 +121,16 @@ class HomePageTests(WagtailPageTestCase):
             (section.pk, [article.pk for article in articles])
             for section, articles in selectors.section_fronts(home=self.home, per_section=3)
         ]
-        with (
-            mock.patch.object(selectors, "FRONTS_MIN_WINDOW", 1),
-            mock.patch.object(selectors, "FRONTS_WINDOW_PER_STORY", 0),
-        ):
-            narrow = [
-                (section.pk, [article.pk for article in articles])
-                for section, articles in selectors.section_fronts(home=self.home, per_section=1)
-            ]
-            windowed = [
-                (section.pk, [article.pk for article in articles])
-                for section, articles in selectors.section_fronts(home=self.home, per_section=3)
-            ]
+        # A window of one story: every section is left short and ranked by the second query.
+        tiny = {"min_window": 1, "window_per_story": 0}
+        narrow = [
+            (section.pk, [article.pk for article in articles])
+            for section, articles in selectors.section_fronts(home=self.home, per_section=1, **tiny)
+        ]
+        windowed = [
+            (section.pk, [article.pk for article in articles])
+            for section, articles in selectors.section_fronts(home=self.home, per_section=3, **tiny)
+        ]
         self.assertEqual(windowed, exact)
         self.assertEqual(narrow, [(pk, pks[:1]) for pk, pks in exact])
         self.assertTrue(any(pks for _, pks in exact))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -25,6 +24,7 @@ from dateline.core.publishing import (
     publish_path,
     publish_problems_collected,
 )
+from dateline.core.testing import clock_at
 from dateline.newsroom.factories import AuthorFactory, SectionPageFactory, home_page
 from dateline.newsroom.models import ArticlePage
 from dateline.newsroom.services import HELD_ACTION, article_save, scheduled_publish_run
@@ -171,7 +171,7 @@ class ScheduledPublishingTests(WagtailPageTestCase):
         held = self.schedule("held-story", FILLER)
         clean = self.schedule("clean-story", CLEAN)
         later = timezone.now() + dt.timedelta(minutes=2)
-        with mock.patch("django.utils.timezone.now", return_value=later):
+        with clock_at(later):
             run = scheduled_publish_run()
         held.refresh_from_db()
         clean.refresh_from_db()
@@ -185,7 +185,7 @@ class ScheduledPublishingTests(WagtailPageTestCase):
         self.assertIn("desk@example.org", mail.outbox[0].to)
         self.assertIn("filler-text", mail.outbox[0].body)
         # Held once: the next pass does not try (or write to the editor) again.
-        with mock.patch("django.utils.timezone.now", return_value=later):
+        with clock_at(later):
             self.assertEqual(scheduled_publish_run().held, [])
         self.assertEqual(len(mail.outbox), 1)
 
@@ -194,7 +194,7 @@ class ScheduledPublishingTests(WagtailPageTestCase):
 
         held = self.schedule("held-by-command", TK)
         later = timezone.now() + dt.timedelta(minutes=2)
-        with mock.patch("django.utils.timezone.now", return_value=later):
+        with clock_at(later):
             call_command("publish_scheduled", verbosity=0)
         held.refresh_from_db()
         self.assertFalse(held.live)
