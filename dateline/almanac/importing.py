@@ -123,7 +123,7 @@ def _topics(value: Any) -> tuple[str, ...]:
         items = [str(item) for item in value]
     else:
         raise ValueError("topics must be a list or a ';'-separated string")
-    topics = []
+    topics: list[str] = []
     for item in items:
         name = " ".join(item.split())
         if not name:

@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -230,7 +231,8 @@ def on_this_day(
     if not candidates:
         return None
     article = candidates[day.year % len(candidates)]
-    published = article.published_at.astimezone(zone)
+    # The archive lists only stories with a publication date (`_archive` filters on its day).
+    published = cast(dt.datetime, article.published_at).astimezone(zone)
     return OnThisDayEntry(
         year=published.year,
         text=article.title,
@@ -280,7 +282,7 @@ def date_page(*, month: int, day: int, today: dt.date, zone: dt.tzinfo) -> DateP
         month=month,
         day=day,
         today=today,
-        events=_dated(events.filter(month=month, day=day), today),
+        events=_dated(list(events.filter(month=month, day=day)), today),
         leap_day_events=_dated(leap_day_events, today),
         archive=archive,
     )

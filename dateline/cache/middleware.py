@@ -42,7 +42,7 @@ def request_key(request: HttpRequest) -> str | None:
     if store.has_session_cookie(request.META.get("HTTP_COOKIE", "")):
         return None
     return store.page_key(
-        scheme=request.scheme,
+        scheme=request.scheme or "http",
         host=store.raw_host(request.META),
         path=path,
         query_string=request.META.get("QUERY_STRING", ""),
@@ -58,7 +58,7 @@ def response_for(request: HttpRequest, entry: store.Entry, *, hit: bool) -> Http
         if_none_match=request.META.get("HTTP_IF_NONE_MATCH", ""),
         if_modified_since=request.META.get("HTTP_IF_MODIFIED_SINCE", ""),
     ):
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
         for name, value in headers:
             if name.lower() not in ("content-type", "content-language"):
                 response[name] = value

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 
 from django.template.loader import get_template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from dateline.core.memo import site_memo
 
@@ -24,5 +24,6 @@ def memo_fragment(key: Hashable, template_name: str, context: Callable[[], dict]
     current section, the day); `context` is only called when the fragment is rendered.
     """
     return site_memo(
-        ("fragment", template_name, key), lambda: get_template(template_name).render(context())
+        ("fragment", template_name, key),
+        lambda: mark_safe(get_template(template_name).render(context())),  # noqa: S308 - a template's output
     )

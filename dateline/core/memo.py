@@ -98,11 +98,12 @@ class MemoisedSiteSetting:
     @classmethod
     def for_site(cls, site):  # noqa: ANN001, ANN206 - Wagtail's signature
         """Return this setting for `site`, from the memo when the content has not changed."""
+        parent: Any = super()  # Wagtail's BaseSiteSetting, which this mixin precedes
         if site is None or site.pk is None:
-            return super().for_site(site)
-        parent = super()
+            return parent.for_site(site)
 
         def load():  # noqa: ANN202
             return parent.for_site(site)
 
-        return copy.copy(site_memo(("site-setting", cls._meta.label, site.pk), load))
+        label = cls._meta.label  # type: ignore[attr-defined]  # a model class
+        return copy.copy(site_memo(("site-setting", label, site.pk), load))

@@ -25,7 +25,8 @@ class ViewRestrictionsMemoMixin:
         """Return the restrictions that apply to this page: none at all while no page is private."""
         if not any_view_restrictions():
             return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
+        parent: Any = super()  # Wagtail's Page, which this mixin precedes
+        return parent.get_view_restrictions()
 
 
 # What each page type adds to its template context, registered by the app that owns the type.

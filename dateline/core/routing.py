@@ -50,7 +50,8 @@ def request_site(request: HttpRequest) -> Site | None:
     """Return the request's Wagtail site, from the memo, and leave it where Wagtail looks for it."""
     if hasattr(request, _SITE_ATTR):
         return getattr(request, _SITE_ATTR)
-    hostname = split_domain_port(request._get_raw_host())[0]
+    # The raw host, as Wagtail's own site lookup reads it (no ALLOWED_HOSTS check here).
+    hostname = split_domain_port(request._get_raw_host())[0]  # type: ignore[attr-defined]
     port = request.get_port()
     site = site_memo(("site", hostname, port), lambda: Site._find_for_request(request))
     site = copy.copy(site) if site is not None else None
@@ -97,8 +98,9 @@ def route_prime(*, request: HttpRequest, path: str) -> bool:
     model = ContentType.objects.get_for_id(row[1]).model_class()
     if model is None:
         return False
+    manager = model._default_manager
     found = prepared_objects(
-        model, ("route-page", model), lambda pk: model.objects.filter(pk=pk)[:1], row[0]
+        model, ("route-page", model), lambda pk: manager.filter(pk=pk)[:1], row[0]
     )
     page = found[0] if found else None
     if page is None:
@@ -118,7 +120,8 @@ def page_url(*, url_path: str, request: HttpRequest | None) -> str | None:
     if roots is None:
         roots = Site.get_site_root_paths()
         if request is not None:
-            request._wagtail_cached_site_root_paths = roots
+            # Where Wagtail's own `page.get_url_parts` looks for them on this request.
+            setattr(request, "_wagtail_cached_site_root_paths", roots)  # noqa: B010
     candidates = [root for root in roots if url_path.startswith(root.root_path)]
     if not candidates:
         return None

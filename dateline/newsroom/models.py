@@ -102,7 +102,8 @@ class SectionPage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
 
 
 @register_snippet
-class Author(index.Indexed, models.Model):
+# The type checker cannot see Wagtail's Orderable (ArticleAuthor), so not `author.article_links`.
+class Author(index.Indexed, models.Model):  # type: ignore[django-manager-missing]
     """A writer credited on articles, with a page of their own at /authors/<slug>/."""
 
     name = models.CharField(max_length=200)

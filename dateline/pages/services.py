@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from wagtail.models import Page
@@ -32,7 +33,7 @@ def standard_page_save(
     intro: str = "",
     body: list[dict] | None = None,
     publish: bool = True,
-    first_published_at=None,
+    first_published_at: dt.datetime | None = None,
 ) -> StandardPage:
     """Create or update the standard page `slug` under `parent`; publish it or keep it a draft.
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import QuerySet
+
 from dateline.newsroom.models import ArticlePage
 
 MAX_QUERY_LENGTH = 200
@@ -26,7 +28,7 @@ def search_terms(query: str) -> list[str]:
 _OPERATORS = {"and", "or", "not", "near"}
 
 
-def search_articles(*, query: str):
+def search_articles(*, query: str) -> QuerySet[ArticlePage]:
     """Return live, public articles matching `query`, best match first (empty for an empty query)."""
     terms = search_terms(query)
     if not terms:

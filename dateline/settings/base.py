@@ -6,6 +6,8 @@ settings module such as `dev`) provides them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dj_database_url
 
 from dateline.settings.env import PROJECT_ROOT, data_dir, env_bool, env_int, env_list, env_str
@@ -111,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: local memory by default, Redis when REDIS_URL (or CACHE_URL with a redis:// scheme) is set.
 _cache_url = env_str("CACHE_URL") or env_str("REDIS_URL")
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _cache_url,
