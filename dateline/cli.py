@@ -49,19 +49,19 @@ def _threads() -> str:
     from django.conf import settings
 
     return server_threads(
-        configured=os.environ.get("DATELINE_SERVER_THREADS"),
+        configured=settings.DATELINE_SERVER_THREADS,
         engine=settings.DATABASES["default"]["ENGINE"],
     )
 
 
-def _server(host: str, port: int, workers: int) -> None:
-    """Replace this process with granian serving Dateline's cached WSGI application.
+def server_command(host: str, port: int, workers: int) -> list[str]:
+    """Return the command line of granian serving Dateline's cached WSGI application.
 
     Granian (a Rust HTTP server) keeps connections alive and parses HTTP outside Python, so a page
     cache hit (`dateline.cache.wsgi`) costs little more than one cache read; each worker runs a few
     blocking threads so a slow database query does not hold up the hits queued behind it.
     """
-    args = [
+    return [
         sys.executable,
         "-m",
         "granian",
@@ -81,7 +81,11 @@ def _server(host: str, port: int, workers: int) -> None:
         "--no-ws",
         "dateline.cache.wsgi:application",
     ]
-    os.execv(sys.executable, args)
+
+
+def _server(host: str, port: int, workers: int) -> None:
+    """Replace this process with the server of `server_command`."""
+    os.execv(sys.executable, server_command(host, port, workers))
 
 
 def demo(argv: list[str]) -> None:
@@ -125,7 +129,16 @@ def serve(argv: list[str]) -> None:
     _server(args.host, args.port, args.workers)
 
 
-COMMANDS = {"demo": demo, "serve": serve}
+def manage_command(argv: list[str]) -> None:
+    """Run the Django management command named in `argv` as it is, never one of Dateline's aliases.
+
+    `dateline manage check --deploy` is Django's system check, where `dateline check` is the
+    editorial report; a production install (`pip install .`) has no manage.py to run it with.
+    """
+    manage(["dateline", *argv])
+
+
+COMMANDS = {"demo": demo, "serve": serve, "manage": manage_command}
 
 # `dateline <word>` names that run a Dateline management command of another name, when it exists:
 # `dateline check` is the editorial report, while `manage.py check` stays Django's system check.
@@ -157,5 +170,7 @@ def main(argv: list[str] | None = None) -> None:
         print("usage: dateline demo | serve | <manage.py command> [options]\n")
         print("  demo   prepare a SQLite demo site with sample content and serve it")
         print("  serve  run the production server (granian, with the page cache)")
+        print("  check  the editorial quality report; import: import an archive")
+        print("  manage <command>  any Django/Wagtail management command, unaliased")
         print("  any other word runs the Django management command of that name\n")
     manage(_resolve_alias(argv))

@@ -174,6 +174,8 @@ DATELINE_ARTICLES_PER_PAGE = env_int("DATELINE_ARTICLES_PER_PAGE", 20)
 DATELINE_RELATED_LIMIT = env_int("DATELINE_RELATED_LIMIT", 5)
 # Features listed here render nothing, e.g. DATELINE_DISABLED_FEATURES=related,almanac
 DATELINE_DISABLED_FEATURES = env_list("DATELINE_DISABLED_FEATURES")
+# Blocking threads per granian worker (`dateline serve`); empty: by the database (cli.server_threads).
+DATELINE_SERVER_THREADS = env_str("DATELINE_SERVER_THREADS")
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,11 @@
-"""`dateline serve`'s server settings (`dateline.cli`)."""
+"""The `dateline` command (`dateline.cli`): the server's settings and the unaliased `manage`."""
 
 from __future__ import annotations
 
-from unittest import mock
+import io
+from contextlib import redirect_stdout
 
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, override_settings
 
 from dateline import cli
 
@@ -16,12 +17,16 @@ class ServerThreadsTests(SimpleTestCase):
         self.assertEqual(cli.server_threads(configured="", engine=postgres), "4")
         self.assertEqual(cli.server_threads(configured="3", engine=sqlite), "3")
 
+    @override_settings(DATELINE_SERVER_THREADS="2")
     def test_granian_gets_the_thread_count(self):
-        with (
-            mock.patch.dict("os.environ", {"DATELINE_SERVER_THREADS": "2"}),
-            mock.patch("os.execv") as execv,
-        ):
-            cli._server("127.0.0.1", 8000, 2)
-        args = execv.call_args.args[1]
+        args = cli.server_command("127.0.0.1", 8000, 2)
         self.assertEqual(args[args.index("--blocking-threads") + 1], "2")
         self.assertEqual(args[args.index("--workers") + 1], "2")
+
+
+class ManageTests(SimpleTestCase):
+    def test_manage_runs_djangos_check_not_the_editorial_report(self):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            cli.main(["dateline", "manage", "check"])
+        self.assertIn("System check identified no issues", out.getvalue())
