@@ -20,7 +20,7 @@ from dateline.almanac.importing import (
 )
 from dateline.almanac.models import Event, event_key
 from dateline.almanac.services import events_import
-from dateline.settings.env import shared_data_dir
+from dateline.core.testing import shared_data
 
 CSV_TEXT = """month,day,year,text,link,source,topics,weight,pinned
 7,20,1969,Apollo 11 lands on the Moon.,https://example.org/apollo,NASA,space;Moon,9,yes
@@ -187,23 +187,20 @@ class CommandTests(TestCase):
             call_command("almanac", "import", "/nonexistent/file.csv")
 
 
-HISTORY = shared_data_dir() / "onthisday-wikipedia-events" / "history.json"
-
-
 class WikipediaFileTests(TestCase):
     """The real Wikipedia file (18,587 events), imported twice: the slowest almanac test (10-20 s per
-    database on a busy 2-core machine); skipped when the shared data folder is absent."""
+    database on a busy 2-core machine); skipped when the shared data folder is absent (a failure
+    under CI=true)."""
 
     def test_full_file_imports_and_reimport_adds_nothing(self):
-        if not HISTORY.is_file():
-            self.skipTest(f"shared data not found at {HISTORY} (set DATELINE_SHARED_DATA)")
+        history = shared_data("onthisday-wikipedia-events", "history.json")
         out = io.StringIO()
-        call_command("almanac", "import", str(HISTORY), stdout=out, stderr=io.StringIO())
+        call_command("almanac", "import", str(history), stdout=out, stderr=io.StringIO())
         self.assertIn("Imported 18587 new events; 0 already in the almanac", out.getvalue())
         self.assertEqual(Event.objects.count(), 18587)
         self.assertEqual(Event.objects.filter(year__lt=0).count(), 94)
         self.assertFalse(Event.objects.exclude(status=Event.Status.NEW).exists())
         out = io.StringIO()
-        call_command("almanac", "import", str(HISTORY), stdout=out, stderr=io.StringIO())
+        call_command("almanac", "import", str(history), stdout=out, stderr=io.StringIO())
         self.assertIn("Imported 0 new events; 18587 already in the almanac", out.getvalue())
         self.assertEqual(Event.objects.count(), 18587)
