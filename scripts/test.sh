@@ -40,6 +40,8 @@ echo "==> ruff check";           "$VENV/bin/ruff" check .
 echo "==> ruff format --check";  "$VENV/bin/ruff" format --check .
 echo "==> manage.py check";      "$PY" manage.py check
 echo "==> makemigrations --check"; "$PY" manage.py makemigrations --check --dry-run
+echo "==> lint-imports (architecture contracts, pyproject.toml)"; "$VENV/bin/lint-imports"
+echo "==> mypy";                 "$VENV/bin/mypy" dateline
 
 status=0
 for database in ${TEST_DATABASES:-sqlite postgres}; do
