@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Revision
 
 from dateline.core.memo import site_memo
 
@@ -63,3 +63,20 @@ class RegisteredContextMixin:
         if builder is not None:
             context.update(builder(page=self, request=request))
         return context
+
+
+def page_write(*, page: Page, parent: Page, created: bool, publish: bool) -> Revision:
+    """Store `page` (added under `parent` when `created`) and a revision of it; publish on request.
+
+    The one way Dateline's services write a page. A draft change to a live page lives only in its
+    revision until it is published, so readers keep the live version meanwhile. The publication
+    goes through `revision.publish()`, so the publish guards and Wagtail's signals run.
+    """
+    if created:
+        parent.add_child(instance=page)
+    elif publish or not page.live:
+        page.save()
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return revision

@@ -22,6 +22,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Revision, Site
 
+from dateline.core.pages import page_write
 from dateline.core.publishing import PublishBlocked, PublishPath, PublishProblem, publish_path
 from dateline.newsroom.models import (
     ArticleAuthor,
@@ -185,14 +186,8 @@ def article_save(
     scheduled = publish and go_live_at is not None and go_live_at > timezone.now()
     if go_live_at is not None:
         article.go_live_at = go_live_at if scheduled else None
-    if created:
-        section.add_child(instance=article)
-    elif publish or not article.live:
-        article.save()
-    # else: a draft change to a live story lives only in its revision until published.
-    revision = article.save_revision()
+    page_write(page=article, parent=section, created=created, publish=publish)
     if publish:
-        revision_publish(revision=revision)
         if not scheduled and published_at is not None and published_at < timezone.now():
             ArticlePage.objects.filter(pk=article.pk).update(
                 last_published_at=updated_at or published_at

@@ -7,6 +7,7 @@ import json
 
 from wagtail.models import Page
 
+from dateline.core.pages import page_write
 from dateline.pages.models import StandardPage
 
 
@@ -20,8 +21,7 @@ def standard_page_ensure(
     page = StandardPage(
         slug=slug, title=title, intro=intro, body=json.dumps(body or []), live=False
     )
-    parent.add_child(instance=page)
-    page.save_revision().publish()
+    page_write(page=page, parent=parent, created=True, publish=True)
     return page
 
 
@@ -47,12 +47,7 @@ def standard_page_save(
     page.title, page.intro, page.body = title, intro, json.dumps(body or [])
     if first_published_at is not None and (page.first_published_at is None or not page.live):
         page.first_published_at = first_published_at
-    if created:
-        parent.add_child(instance=page)
-    elif publish or not page.live:
-        page.save()
-    revision = page.save_revision()
+    page_write(page=page, parent=parent, created=created, publish=publish)
     if publish:
-        revision.publish()
         page.refresh_from_db()
     return page

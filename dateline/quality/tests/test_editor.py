@@ -6,23 +6,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, PageLogEntry
-from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from dateline.newsroom.factories import AuthorFactory, SectionPageFactory, home_page
 from dateline.newsroom.models import ArticlePage
 from dateline.quality.models import QualityOverride
+from dateline.quality.tests.forms import DeskTestCase
 
 FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit."
 CLEAN = "The foreign ministers of China and Russia talked for three hours in Beijing."
 
 
-class EditorQualityTests(WagtailPageTestCase):
+class EditorQualityTests(DeskTestCase):
     @classmethod
     def setUpTestData(cls):
-        home = home_page()
-        cls.section = SectionPageFactory(parent=home, title="China News", slug="china-news")
-        cls.author = AuthorFactory(name="Mei Lin", slug="mei-lin")
+        super().setUpTestData()
+        home = cls.home
         users = get_user_model().objects
         cls.chief = users.create_superuser("chief", "chief@example.org", "pw")
         # An ordinary editor: may edit and publish pages, may not override quality errors.
@@ -34,22 +31,6 @@ class EditorQualityTests(WagtailPageTestCase):
             )
         cls.editor = users.create_user("reporter", "r@example.org", "pw")
         cls.editor.groups.add(editors)
-
-    def form(self, body_text: str, **overrides):
-        data = {
-            "title": "Ministers meet in Beijing",
-            "slug": "ministers-meet-in-beijing",
-            "standfirst": "The two ministers talked for three hours.",
-            "body": streamfield([("paragraph", rich_text(f"<p>{body_text}</p>"))]),
-            "article_authors": inline_formset([{"author": self.author.pk}], min=1),
-            "tags": "",
-            "lead_image_caption": "",
-            "lead_image_credit": "",
-            "published_at": "",
-            "updated_at": "",
-        }
-        data.update(overrides)
-        return nested_form_data(data)
 
     def add_url(self):
         return reverse("wagtailadmin_pages:add", args=("newsroom", "articlepage", self.section.pk))

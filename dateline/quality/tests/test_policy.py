@@ -16,8 +16,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry, WorkflowState
-from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from dateline.core.publishing import (
     PublishPath,
@@ -25,10 +23,10 @@ from dateline.core.publishing import (
     publish_problems_collected,
 )
 from dateline.core.testing import clock_at
-from dateline.newsroom.factories import AuthorFactory, SectionPageFactory, home_page
 from dateline.newsroom.models import ArticlePage
 from dateline.newsroom.services import HELD_ACTION, article_save, scheduled_publish_run
 from dateline.quality.models import QualityOverride
+from dateline.quality.tests.forms import DeskTestCase
 
 FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit."
 CLEAN = "The foreign ministers of China and Russia talked for three hours in Beijing."
@@ -39,14 +37,12 @@ def body(text: str) -> list[dict]:
     return [{"type": "paragraph", "value": f"<p>{text}</p>"}]
 
 
-class ModerationTests(WagtailPageTestCase):
+class ModerationTests(DeskTestCase):
     """Wagtail's default workflow: Editors submit, Moderators approve (and so publish)."""
 
     @classmethod
     def setUpTestData(cls):
-        home = home_page()
-        cls.section = SectionPageFactory(parent=home, title="China News", slug="china-news")
-        cls.author = AuthorFactory(name="Mei Lin", slug="mei-lin")
+        super().setUpTestData()
         users = get_user_model().objects
         cls.reporter = users.create_user("reporter", "reporter@example.org", "pw")
         cls.reporter.groups.add(Group.objects.get(name="Editors"))
@@ -54,23 +50,6 @@ class ModerationTests(WagtailPageTestCase):
         cls.moderator.groups.add(Group.objects.get(name="Moderators"))
         cls.chief = users.create_superuser("chief", "chief@example.org", "pw")
         cls.chief.groups.add(Group.objects.get(name="Moderators"))
-
-    def form(self, text: str, **extra):
-        return nested_form_data(
-            {
-                "title": "Ministers meet in Beijing",
-                "slug": "ministers-meet-in-beijing",
-                "standfirst": "The two ministers talked for three hours.",
-                "body": streamfield([("paragraph", rich_text(f"<p>{text}</p>"))]),
-                "article_authors": inline_formset([{"author": self.author.pk}], min=1),
-                "tags": "",
-                "lead_image_caption": "",
-                "lead_image_credit": "",
-                "published_at": "",
-                "updated_at": "",
-                **extra,
-            }
-        )
 
     def submitted(self, text: str) -> ArticlePage:
         """Return a story the reporter wrote and submitted for moderation."""
@@ -145,12 +124,10 @@ class ModerationTests(WagtailPageTestCase):
         self.assertTrue(any("filler-text" in m for m in messages), messages)
 
 
-class ScheduledPublishingTests(WagtailPageTestCase):
+class ScheduledPublishingTests(DeskTestCase):
     @classmethod
     def setUpTestData(cls):
-        home = home_page()
-        cls.section = SectionPageFactory(parent=home, title="China News", slug="china-news")
-        cls.author = AuthorFactory(name="Mei Lin", slug="mei-lin")
+        super().setUpTestData()
         cls.editor = get_user_model().objects.create_user("desk", "desk@example.org", "pw")
 
     def schedule(self, slug: str, text: str) -> ArticlePage:
@@ -201,13 +178,7 @@ class ScheduledPublishingTests(WagtailPageTestCase):
         self.assertTrue(PageLogEntry.objects.filter(page=held, action=HELD_ACTION).exists())
 
 
-class ReportingPathsTests(WagtailPageTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        home = home_page()
-        cls.section = SectionPageFactory(parent=home, title="China News", slug="china-news")
-        cls.author = AuthorFactory(name="Mei Lin", slug="mei-lin")
-
+class ReportingPathsTests(DeskTestCase):
     def test_import_and_demo_paths_publish_and_report(self):
         for path in (PublishPath.IMPORT, PublishPath.DEMO):
             with self.subTest(path=path):
