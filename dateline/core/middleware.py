@@ -58,12 +58,11 @@ class PublishPathMiddleware:
 def publish_blocked_message(blocked: publishing.PublishBlocked) -> str:
     """Return the editor's message for a refused publication: how many problems, and which."""
     count = len(blocked.problems)
+    problems = f"{count} problem{'s' if count != 1 else ''} must be fixed first"
     listed = "; ".join(f"{problem.code}: {problem.message}" for problem in blocked.problems[:5])
-    what = "approved" if blocked.path == publishing.PublishPath.WORKFLOW else "published"
-    return (
-        f"Not {what}: {count} problem{'s' if count != 1 else ''} must be fixed first, and your "
-        f"changes are saved as a draft. {listed}"
-    )
+    if blocked.path == publishing.PublishPath.WORKFLOW:
+        return f"Not approved: {problems}, and the story stays in moderation. {listed}"
+    return f"Not published: {problems}, and your changes are saved as a draft. {listed}"
 
 
 def _admin_prefix() -> str:

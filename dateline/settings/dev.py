@@ -33,3 +33,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 DATELINE_SERVE_MEDIA = env_bool("DATELINE_SERVE_MEDIA", True)
+# The demo and development machines have no mail server: notifications (moderation, stories held
+# at go-live) are printed by the server instead of failing to connect.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
