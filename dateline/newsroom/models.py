@@ -24,6 +24,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from dateline.core.blocks import BodyBlock
+from dateline.core.forms import SiteRootChildForm
 from dateline.core.pages import RegisteredContextMixin, ViewRestrictionsMemoMixin
 from dateline.core.publishing import PublishGuardMixin
 from dateline.newsroom.forms import ArticlePageForm
@@ -96,6 +97,7 @@ class SectionPage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = ["newsroom.ArticlePage"]
+    base_form_class = SiteRootChildForm
 
     class Meta:
         verbose_name = "section"

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from dateline.core.blocks import BodyBlock
+from dateline.core.forms import SiteRootChildForm
 from dateline.core.pages import ViewRestrictionsMemoMixin
 from dateline.core.publishing import PublishGuardMixin
 
@@ -22,6 +23,7 @@ class StandardPage(PublishGuardMixin, ViewRestrictionsMemoMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     subpage_types = ["pages.StandardPage"]
+    base_form_class = SiteRootChildForm
 
     class Meta:
         verbose_name = "standard page"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -108,3 +109,32 @@ class EditorFlowTests(WagtailPageTestCase):
         html = self.client.get(preview_url).content.decode()
         self.assertIn("Ministers meet in Beijing", html)
         self.assertIn("Mei Lin", html)
+
+
+class ReservedSlugTests(WagtailPageTestCase):
+    """A section or page under the home page cannot take a slug the site routes itself."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = home_page()
+        cls.editor = get_user_model().objects.create_superuser("editor", "e@example.org", "pw")
+
+    def test_on_this_day_and_search_are_refused_for_a_section(self):
+        self.client.force_login(self.editor)
+        add = reverse("wagtailadmin_pages:add", args=("newsroom", "sectionpage", self.home.pk))
+        for slug in ("on-this-day", "search", "authors", "feeds"):
+            with self.subTest(slug=slug):
+                response = self.client.post(
+                    add, nested_form_data({"title": "On this day", "slug": slug, "intro": ""})
+                )
+                self.assertEqual(response.status_code, 200, "the form comes back with an error")
+                self.assertContains(response, f"/{slug}/ pages; choose another slug")
+        children = Page.objects.child_of(
+            self.home
+        )  # not home.get_children(): its numchild is stale
+        self.assertFalse(children.filter(slug__in=["on-this-day", "search"]).exists())
+        response = self.client.post(
+            add, nested_form_data({"title": "History", "slug": "history", "intro": ""})
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(children.filter(slug="history").exists())
