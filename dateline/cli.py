@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 
 DEMO_EDITOR = ("editor", "dateline-demo")
@@ -83,8 +85,30 @@ def server_command(host: str, port: int, workers: int) -> list[str]:
     ]
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Return why the server cannot listen on host:port (in use, not allowed), or None if it can.
+
+    Granian binds with SO_REUSEPORT, so a second server on a busy port would start without an error
+    and share the port with the first, each answering from its own database; a plain bind, without
+    that option, fails when anything listens there.
+    """
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is already in use (is another server running?)"
+            return f"cannot listen on {host}:{port}: {error.strerror}"
+    return None
+
+
 def _server(host: str, port: int, workers: int) -> None:
-    """Replace this process with the server of `server_command`."""
+    """Replace this process with the server of `server_command`, once the port is known free."""
+    problem = port_problem(host, port)
+    if problem is not None:
+        print(f"dateline: {problem}. Stop it, or choose another with --port.", file=sys.stderr)
+        raise SystemExit(2)
     os.execv(sys.executable, server_command(host, port, workers))
 
 
@@ -101,14 +125,27 @@ def demo(argv: list[str]) -> None:
     os.environ.setdefault("DEBUG", "1" if args.debug else "0")
     hosts = {"127.0.0.1", "localhost", "[::1]", args.host}
     os.environ.setdefault("ALLOWED_HOSTS", ",".join(sorted(hosts)))
+    # The demo's own settings, whatever the shell has exported: the server's workers inherit the
+    # environment, so they use the data folder printed below and nothing else.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "dateline.settings.dev"
     _setup("dateline.settings.dev")
 
     from django.conf import settings
     from django.core.management import call_command
 
+    os.environ["DATELINE_DATA_DIR"] = str(settings.DATA_DIR)
     print(f"Dateline demo: data folder {settings.DATA_DIR}")
+    if not args.no_serve and (problem := port_problem(args.host, args.port)):
+        print(f"dateline demo: {problem}. Stop it, or choose another with --port.", file=sys.stderr)
+        raise SystemExit(2)
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("demo_load", editor=DEMO_EDITOR[0], password=DEMO_EDITOR[1])
+    call_command(
+        "demo_load",
+        editor=DEMO_EDITOR[0],
+        password=DEMO_EDITOR[1],
+        site_host=demo_site_host(args.host),
+        site_port=args.port,
+    )
     if args.no_serve:
         return
     base = f"http://{args.host}:{args.port}"
@@ -116,6 +153,17 @@ def demo(argv: list[str]) -> None:
     print(f"  Admin:  {base}/admin/  (user {DEMO_EDITOR[0]!r}, password {DEMO_EDITOR[1]!r})\n")
     sys.stdout.flush()
     _server(args.host, args.port, args.workers)
+
+
+def demo_site_host(host: str) -> str:
+    """Return the host name the demo's Wagtail site answers as: where `--host` serves readers.
+
+    Canonical URLs, feeds, sitemaps and robots.txt are built from the site's host and port, so they
+    must name where the demo really serves; a wildcard address (0.0.0.0, ::) serves this machine's
+    own addresses, of which 127.0.0.1 is the one that always works.
+    """
+    host = host.strip("[]")
+    return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - compared, not bound
 
 
 def serve(argv: list[str]) -> None:
@@ -174,3 +222,7 @@ def main(argv: list[str] | None = None) -> None:
         print("  manage <command>  any Django/Wagtail management command, unaliased")
         print("  any other word runs the Django management command of that name\n")
     manage(_resolve_alias(argv))
+
+
+if __name__ == "__main__":
+    main()

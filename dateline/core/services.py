@@ -31,3 +31,16 @@ def site_settings_update(
     settings.full_clean()
     settings.save()
     return settings
+
+
+def site_address_set(*, site: Site, hostname: str, port: int) -> Site:
+    """Make `site` answer at hostname:port, which its canonical URLs, feeds and sitemaps then name.
+
+    Saving a site purges every cached page (the cache app's signal), so no page keeps the old
+    address. Nothing is written when the address is already right.
+    """
+    if (site.hostname, site.port) != (hostname, port):
+        site.hostname, site.port = hostname, port
+        site.full_clean()
+        site.save()
+    return site

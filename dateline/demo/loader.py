@@ -15,12 +15,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.html import escape
+from wagtail.models import Site
 
 from dateline.almanac.importing import parse_file
 from dateline.almanac.services import events_import
 from dateline.core.models import SiteSettings
 from dateline.core.publishing import PublishPath, publish_path, publish_problems_collected
-from dateline.core.services import site_settings_update
+from dateline.core.services import site_address_set, site_settings_update
 from dateline.newsroom.models import ArticlePage, SectionPage
 from dateline.newsroom.services import (
     article_save,
@@ -82,14 +83,23 @@ def demo_articles() -> list[dict]:
 
 
 @transaction.atomic
-def demo_load(*, progress: Callable[[str], None] | None = None) -> DemoSummary:
+def demo_load(
+    *,
+    progress: Callable[[str], None] | None = None,
+    site_host: str | None = None,
+    site_port: int | None = None,
+) -> DemoSummary:
     """Create the demo site's content where it is missing and return what was done.
 
     Publishes by the demo's path (`core.publishing`): what the publish guards find is reported in
-    the summary, not a reason to stop.
+    the summary, not a reason to stop. With `site_host` and `site_port` the demo's site answers
+    there (`dateline demo` passes where it serves), so its links, feeds and sitemaps point there.
     """
     with publish_path(PublishPath.DEMO), publish_problems_collected() as collected:
         summary = _demo_load(progress=progress)
+        if site_host and site_port:
+            site = Site.objects.get(is_default_site=True)
+            site_address_set(site=site, hostname=site_host, port=site_port)
     summary.problems = [
         f"{page.title}: {problem.code}: {problem.message}"
         for page, problems in collected

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import socket
+import subprocess
+import sys
+import tempfile
 from contextlib import redirect_stdout
 
 from django.test import SimpleTestCase, override_settings
@@ -30,3 +35,28 @@ class ManageTests(SimpleTestCase):
         with redirect_stdout(out):
             cli.main(["dateline", "manage", "check"])
         self.assertIn("System check identified no issues", out.getvalue())
+
+
+class PortTests(SimpleTestCase):
+    def test_a_busy_port_is_refused_with_a_clear_message(self):
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            port = busy.getsockname()[1]
+            self.assertIn("already in use", cli.port_problem("127.0.0.1", port))
+            for command in ("serve", "demo"):
+                with self.subTest(command=command):
+                    done = subprocess.run(
+                        [sys.executable, "-m", "dateline.cli", command, "--port", str(port)],
+                        capture_output=True,
+                        text=True,
+                        timeout=120,
+                        env={**os.environ, "DATELINE_DATA_DIR": tempfile.mkdtemp()},
+                    )
+                    self.assertEqual(done.returncode, 2, done.stderr)
+                    self.assertIn(f"port {port} on 127.0.0.1 is already in use", done.stderr)
+        self.assertIsNone(cli.port_problem("127.0.0.1", port))
+
+    def test_the_demo_site_answers_where_it_serves(self):
+        self.assertEqual(cli.demo_site_host("0.0.0.0"), "127.0.0.1")
+        self.assertEqual(cli.demo_site_host("192.0.2.7"), "192.0.2.7")

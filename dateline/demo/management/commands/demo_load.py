@@ -14,11 +14,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--editor", help="also create this demo editor account if missing")
         parser.add_argument("--password", help="password for a newly created demo editor")
+        parser.add_argument("--site-host", help="the host name the demo site answers as")
+        parser.add_argument("--site-port", type=int, help="the port the demo site answers on")
 
-    def handle(self, *args, editor=None, password=None, **options):
+    def handle(self, *args, editor=None, password=None, site_host=None, site_port=None, **options):
         total = len(demo_articles())
         with tqdm(total=total, desc="Demo articles", unit="article", disable=None) as bar:
-            summary = demo_load(progress=lambda _slug: bar.update(1))
+            summary = demo_load(
+                progress=lambda _slug: bar.update(1), site_host=site_host, site_port=site_port
+            )
             bar.update(total - bar.n)
         self.stdout.write(
             f"Demo content: {summary.sections} sections, {summary.authors} authors, "
