@@ -15,7 +15,7 @@ from django.test import SimpleTestCase, TestCase, override_settings
 
 from dateline.demo.loader import CONTENT_DIR, body_blocks
 from dateline.importers.html import capture_extract, html_import, page_extract
-from dateline.importers.plaintext import capture_parse, parse_date_line, split_sections
+from dateline.importers.html.plaintext import capture_parse, parse_date_line, split_sections
 from dateline.importers.tests.fixtures import ARTICLE_HTML, png_bytes, write
 from dateline.newsroom import selectors
 from dateline.newsroom.factories import home_page

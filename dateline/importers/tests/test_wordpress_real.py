@@ -15,8 +15,9 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from dateline.importers.content import text_of
 from dateline.importers.models import ImportedItem
-from dateline.importers.services import ImportFailed, wordpress_import
-from dateline.importers.wordpress import wxr_index
+from dateline.importers.report import ImportFailed
+from dateline.importers.wordpress import wordpress_import
+from dateline.importers.wordpress.wxr import wxr_index
 from dateline.newsroom.factories import home_page
 from dateline.newsroom.models import ArticlePage, Author, SectionPage
 from dateline.pages.models import StandardPage
