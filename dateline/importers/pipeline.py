@@ -34,6 +34,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from dateline.core.routing import reserved_slugs
 from dateline.importers.models import ImportedItem
 from dateline.importers.report import ImportFailed, ImportReport
 from dateline.newsroom.models import HomePage
@@ -41,8 +42,6 @@ from dateline.newsroom.services import page_move, site_ensure
 
 # Bump when the mapping from source to Dateline changes, so unchanged items are imported again.
 IMPORTER_VERSION = "1"
-# Slugs under the home page that its own routes use (/authors/, /tags/): never give them to a page.
-RESERVED_SLUGS = {"authors", "tags", "admin", "search", "media", "static", "documents"}
 
 P = TypeVar("P", bound=Page)
 
@@ -126,9 +125,14 @@ def child_slug(
 
     The page `own_id` (an earlier run's result) may keep its slug; with `reuse_any`, any page of
     `model` may (a section the newsroom already has, which the import files stories into).
+
+    A slug the site routes elsewhere (`core.routing.reserved_slugs`: `/authors/`, `/tags/`,
+    `/on-this-day/`, `/search/`, ...) is never given: under the home page such a page would be
+    shadowed and never served. The rule holds under every parent, as it always has for WordPress,
+    because narrowing it would rename pages an earlier run imported below a section.
     """
     base = slug[:240] or "untitled"
-    candidate = base if base not in RESERVED_SLUGS else f"{base}-1"
+    candidate = base if base not in reserved_slugs() else f"{base}-1"
     counter = 1
     while True:
         clash = parent.get_children().filter(slug=candidate).first()

@@ -19,7 +19,7 @@ from dateline.importers.html.extract import Extracted, page_extract
 from dateline.importers.html.files import local_image, page_paths, read_page
 from dateline.importers.html.plaintext import capture_extract
 from dateline.importers.models import ImportedItem
-from dateline.importers.pipeline import ImportRun, OnItem, checksum_of, import_run
+from dateline.importers.pipeline import ImportRun, OnItem, checksum_of, child_slug, import_run
 from dateline.importers.report import ImportFailed, ImportReport, Progress
 from dateline.newsroom.models import ArticlePage, HomePage, SectionPage
 from dateline.newsroom.services import article_save, author_ensure, image_ensure, section_ensure
@@ -122,12 +122,11 @@ def _import_page(
     blocks = _blocks(extracted)
     primary, further = sections[0], sections[1:]
     existing = previous.page
-    slug = existing.slug if existing else (slugify(extracted.headline)[:80] or "article")
-    if existing is None:
-        base, counter = slug, 1
-        while primary.get_children().filter(slug=slug).exists():
-            counter += 1
-            slug = f"{base}-{counter}"
+    if existing is not None:
+        slug = existing.slug  # article_save finds the article imported before by its slug
+    else:
+        base = slugify(extracted.headline)[:80] or "article"
+        slug = child_slug(parent=primary, slug=base, model=ArticlePage)
     checksum = checksum_of(
         [
             slug,
@@ -169,14 +168,7 @@ def _section_for(home: HomePage, name: str) -> SectionPage:
         return existing
     # Metadata often gives the section as a URL word ("politics"): show it as a title.
     title = name if any(c.isupper() for c in name) else name.title()
-    return section_ensure(home=home, slug=_section_slug(home, name), title=title[:255])
-
-
-def _section_slug(home: HomePage, name: str) -> str:
-    slug = slugify(name)[:200] or "news"
-    if slug in {"authors", "tags"}:
-        slug = f"{slug}-section"
-    clash = home.get_children().filter(slug=slug).first()
-    if clash is not None and clash.specific_class is not SectionPage:
-        slug = f"{slug}-section"
-    return slug
+    slug = child_slug(
+        parent=home, slug=slugify(name)[:200] or "news", model=SectionPage, reuse_any=True
+    )
+    return section_ensure(home=home, slug=slug, title=title[:255])
