@@ -15,6 +15,10 @@ holds, and a thin mapping of what it read onto this pipeline. The pipeline owns 
   `dateline.pages.services`): a page whose item changed parent is moved with `page_move`, then the
   mapping's own service call saves it; the pipeline itself writes only the mapping (`ImportedItem`)
   and the redirects from old URLs;
+- the quality policy: everything the run publishes goes by `PublishPath.IMPORT`, on which the
+  publish guards' problems (`dateline.core.publishing`) do not stop a publication; the pipeline
+  collects them and names each page and its problems in the report (`quality` / `errors`, a note,
+  and the item's `problems` in `report.items`), so an editor can look at them after the import;
 - the `ImportReport`, and a seam (`on_item`) that sees every item's outcome as it happens.
 """
 
@@ -34,6 +38,12 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from dateline.core.publishing import (
+    PublishPath,
+    PublishProblem,
+    publish_path,
+    publish_problems_collected,
+)
 from dateline.core.routing import reserved_slugs
 from dateline.importers.models import ImportedItem
 from dateline.importers.report import ImportFailed, ImportReport
@@ -229,10 +239,14 @@ class ImportRun:
         source: str,
         origin: str,
         on_item: OnItem | None,
+        published: list[tuple[Page, list[PublishProblem]]],
     ) -> None:
         self.report, self.home, self.source, self.origin = report, home, source, origin
         self.on_item = on_item
         self._site: Site | None = None
+        # Every page published so far in the run, with its guards' problems (publish_problems_collected).
+        self._published = published
+        self._reported = 0
 
     @property
     def site(self) -> Site:
@@ -275,6 +289,8 @@ class ImportRun:
             action = "update" if record is not None else "create"
             imported_item_record(key=previous.key, target_id=target_id, checksum=checksum)
         self.report.count(previous.key.kind, action)
+        # The ensure call may have published a page (the section a category became).
+        self.problems_report(label=previous.key.label)
         self._outcome(previous.key, action, target_id, previous.key.label)
         return action
 
@@ -299,9 +315,12 @@ class ImportRun:
         kind, existing, record = previous.key.kind, previous.page, previous.record
         if existing is not None and record is not None and record.checksum == checksum:
             self.report.count(kind, "skip")
-            self.report.items.append({**summary, "action": "skip", "url": existing.url})
+            self.report.items.append(
+                {**summary, "action": "skip", "url": existing.url, "problems": []}
+            )
             self._outcome(previous.key, "skip", existing.pk, label)
             return Saved(existing, "skip")
+        self.problems_report()  # pages published on the way (a fallback section), by their titles
         try:
             if existing is not None:
                 # The item moved (another category, another parent page): move the page with it.
@@ -317,7 +336,10 @@ class ImportRun:
         for old_url in old_urls:
             if old_url and redirect_ensure(old_url=old_url, page=page, site=self.site):
                 self.report.count("redirect", "create")
-        self.report.items.append({**summary, "action": action, "url": page.url})
+        problems = self.problems_report(label=label)
+        self.report.items.append(
+            {**summary, "action": action, "url": page.url, "problems": problems}
+        )
         self._outcome(previous.key, action, page.pk, label)
         return Saved(page, action)
 
@@ -327,8 +349,27 @@ class ImportRun:
         """Leave an item out (it cannot be imported as it is) and say why, in the notes."""
         self.report.count(key.kind, "skip")
         self.report.note(note)
-        self.report.items.append({**details, "action": "skip"})
+        self.report.items.append({**details, "action": "skip", "problems": []})
         self._outcome(key, "skip", None, label or key.label)
+
+    def problems_report(self, *, label: str | None = None) -> list[dict[str, str]]:
+        """Report the guards' problems with the pages published since the last call; return them.
+
+        Imports publish despite problems (`PublishPath.IMPORT`), so the report is where an editor
+        learns of them: a `quality` / `errors` count per problem and a note per page, naming it by
+        `label` (the item being imported) or, without one, by its type and title.
+        """
+        found: list[dict[str, str]] = []
+        for page, problems in self._published[self._reported :]:
+            if not problems:
+                continue
+            name = label or f"{page._meta.verbose_name} {page.title!r}"
+            messages = "; ".join(problem.message for problem in problems)
+            self.report.count("quality", "errors", len(problems))
+            self.report.note(f"{name}: published despite quality problems: {messages}")
+            found.extend({"code": problem.code, "message": problem.message} for problem in problems)
+        self._reported = len(self._published)
+        return found
 
     def _outcome(self, key: SourceKey, action: str, target_id: int | None, label: str) -> None:
         if self.on_item is None:
@@ -348,15 +389,28 @@ def import_run(
     """Run an import of `source` (an `ImportedItem.Source`) in one transaction; yield the run.
 
     The run is rolled back unless `commit` (see `import_transaction`); an interrupt becomes
-    ImportFailed("interrupted ..."), after the rollback. `origin` is the archive every key of the
-    run belongs to unless a key says otherwise; `on_item` sees each item's outcome (see `OnItem`).
+    ImportFailed("interrupted ..."), after the rollback. Everything in it publishes by
+    `PublishPath.IMPORT`, and the guards' problems go into the report (`ImportRun.problems_report`).
+    `origin` is the archive every key of the run belongs to unless a key says otherwise; `on_item`
+    sees each item's outcome (see `OnItem`).
     """
     report = ImportReport(committed=commit)
     try:
-        with import_transaction(commit=commit):
+        with (
+            import_transaction(commit=commit),
+            publish_path(PublishPath.IMPORT),
+            publish_problems_collected() as published,
+        ):
             run = ImportRun(
-                report=report, home=site_ensure(), source=source, origin=origin, on_item=on_item
+                report=report,
+                home=site_ensure(),
+                source=source,
+                origin=origin,
+                on_item=on_item,
+                published=published,
             )
+            run.problems_report()  # the home page, when the run had to make the site
             yield run
+            run.problems_report()
     except KeyboardInterrupt as exc:
         raise ImportFailed("interrupted: nothing was imported") from exc
