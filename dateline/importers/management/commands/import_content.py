@@ -23,6 +23,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        """Add one subcommand per source, each with --commit and --no-progress."""
         kinds = parser.add_subparsers(dest="kind", required=True, parser_class=type(parser))
         wp = kinds.add_parser("wordpress", help="a WordPress export file (Tools → Export)")
         wp.add_argument("export", type=Path, help="the WXR file (.xml)")
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             sub.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        """Run the import; print its notes and summary (or its items as JSON), or why it failed."""
         progress: Progress | None = None
         if not options["no_progress"]:
 
