@@ -290,7 +290,7 @@ class ImportRun:
             imported_item_record(key=previous.key, target_id=target_id, checksum=checksum)
         self.report.count(previous.key.kind, action)
         # The ensure call may have published a page (the section a category became).
-        self.problems_report(label=previous.key.label)
+        self._problems_report(label=previous.key.label)
         self._outcome(previous.key, action, target_id, previous.key.label)
         return action
 
@@ -320,10 +320,11 @@ class ImportRun:
             )
             self._outcome(previous.key, "skip", existing.pk, label)
             return Saved(existing, "skip")
-        self.problems_report()  # pages published on the way (a fallback section), by their titles
+        self._problems_report()  # pages published on the way (a fallback section), by their titles
         try:
             if existing is not None:
-                # The item moved (another category, another parent page): move the page with it.
+                # The item moved (another category, another parent page): move its page, so the
+                # story keeps its history and revisions rather than starting again elsewhere.
                 page_move(page=existing, parent=parent)
             page = save()
         except ImportFailed:
@@ -336,7 +337,7 @@ class ImportRun:
         for old_url in old_urls:
             if old_url and redirect_ensure(old_url=old_url, page=page, site=self.site):
                 self.report.count("redirect", "create")
-        problems = self.problems_report(label=label)
+        problems = self._problems_report(label=label)
         self.report.items.append(
             {**summary, "action": action, "url": page.url, "problems": problems}
         )
@@ -352,7 +353,7 @@ class ImportRun:
         self.report.items.append({**details, "action": "skip", "problems": []})
         self._outcome(key, "skip", None, label or key.label)
 
-    def problems_report(self, *, label: str | None = None) -> list[dict[str, str]]:
+    def _problems_report(self, *, label: str | None = None) -> list[dict[str, str]]:
         """Report the guards' problems with the pages published since the last call; return them.
 
         Imports publish despite problems (`PublishPath.IMPORT`), so the report is where an editor
@@ -390,7 +391,7 @@ def import_run(
 
     The run is rolled back unless `commit` (see `import_transaction`); an interrupt becomes
     ImportFailed("interrupted ..."), after the rollback. Everything in it publishes by
-    `PublishPath.IMPORT`, and the guards' problems go into the report (`ImportRun.problems_report`).
+    `PublishPath.IMPORT`, and the guards' problems with each published page go into the report.
     `origin` is the archive every key of the run belongs to unless a key says otherwise; `on_item`
     sees each item's outcome (see `OnItem`).
     """
@@ -409,8 +410,8 @@ def import_run(
                 on_item=on_item,
                 published=published,
             )
-            run.problems_report()  # the home page, when the run had to make the site
+            run._problems_report()  # the home page, when the run had to make the site
             yield run
-            run.problems_report()
+            run._problems_report()
     except KeyboardInterrupt as exc:
         raise ImportFailed("interrupted: nothing was imported") from exc
