@@ -45,7 +45,7 @@ django.setup()
 import lxml.html  # noqa: E402
 import trafilatura  # noqa: E402
 
-from dateline.importers.html import page_extract, parse_datetime  # noqa: E402
+from dateline.importers.html.extract import page_extract, parse_datetime  # noqa: E402
 from dateline.settings.env import shared_data_dir  # noqa: E402
 
 Fields = dict  # headline, date (YYYY-MM-DD or ""), authors (list), body (str)

@@ -73,6 +73,8 @@ _KNOWN_BLOCKS = {
     "block",
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# File suffixes of the images an import brings into the image library.
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"}
 
 
 @dataclass

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
+from django.utils.html import escape
 from PIL import Image
 
 WP_NS = "http://wordpress.org/export/1.2/"
+# What importing `../shared/seed/reference-article.txt` must give: the demo's reference article
+# (dateline/demo/content/reference.json), copied so the importers' tests need nothing of the demo.
+REFERENCE_ARTICLE = Path(__file__).resolve().parent / "reference_article.json"
 
 
 def png_bytes(colour: str = "red") -> bytes:
@@ -119,6 +124,20 @@ def wxr(*items: str, version: str = "1.2", header: str = "", doctype: str = "") 
 </channel>
 </rss>
 """
+
+
+def body_blocks(items: Iterable[dict]) -> list[dict]:
+    """Return plain-text body items as StreamField data, paragraphs as escaped HTML.
+
+    The demo loader writes its articles' bodies so; the reference capture must import the same.
+    """
+    blocks = []
+    for item in items:
+        if item["type"] == "paragraph":
+            blocks.append({"type": "paragraph", "value": f"<p>{escape(item['value'])}</p>"})
+        else:
+            blocks.append({"type": item["type"], "value": item["value"]})
+    return blocks
 
 
 def write(folder: Path, name: str, text: str) -> Path:

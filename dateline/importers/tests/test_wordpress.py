@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import tempfile
 from pathlib import Path
-from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
@@ -15,10 +14,11 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
-from dateline.importers import services
 from dateline.importers.models import ImportedItem
-from dateline.importers.services import ImportFailed, wordpress_import
+from dateline.importers.pipeline import ItemOutcome
+from dateline.importers.report import ImportFailed
 from dateline.importers.tests.fixtures import attachment, item, png_bytes, write, wxr
+from dateline.importers.wordpress import wordpress_import
 from dateline.newsroom.factories import home_page
 from dateline.newsroom.models import ArticlePage, Author, SectionPage
 from dateline.pages.models import StandardPage
@@ -207,29 +207,28 @@ class FreshImportTests(TestCase):
 
     def test_interrupted_run_leaves_the_site_unchanged(self):
         before = snapshot()
-        real = services.article_save
-        calls = []
+        posts = []
 
-        def interrupt(**kwargs):
-            calls.append(kwargs["slug"])
-            if len(calls) == 3:
-                raise KeyboardInterrupt
-            return real(**kwargs)
+        def interrupt(outcome: ItemOutcome) -> None:
+            # Ctrl-C while the third post is handled: two articles and an image are written by then.
+            if outcome.key.kind == "post":
+                posts.append(outcome.key.source_id)
+                if len(posts) == 3:
+                    raise KeyboardInterrupt
 
-        with (
-            mock.patch.object(services, "article_save", interrupt),
-            self.assertRaisesMessage(ImportFailed, "interrupted"),
-        ):
-            self.run_import()
+        with self.assertRaisesMessage(ImportFailed, "interrupted"):
+            self.run_import(on_item=interrupt)
+        self.assertEqual(posts, ["10", "11", "12"])
         self.assertEqual(snapshot(), before)
         self.assertEqual(self.new_files(), set())
 
     def test_failing_item_is_named(self):
-        with (
-            mock.patch.object(services, "article_save", side_effect=ValueError("boom")),
-            self.assertRaises(ImportFailed) as caught,
-        ):
-            self.run_import()
+        def fail(outcome: ItemOutcome) -> None:
+            if outcome.key.kind == "post":
+                raise ValueError("boom")
+
+        with self.assertRaises(ImportFailed) as caught:
+            self.run_import(on_item=fail)
         self.assertIn("post 10", str(caught.exception))
         self.assertIn("boom", str(caught.exception))
         self.assertFalse(ArticlePage.objects.exists())

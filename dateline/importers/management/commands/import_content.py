@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from dateline.importers.services import ImportFailed, ImportReport, wordpress_import
+from dateline.importers.report import ImportFailed, ImportReport, Progress
+from dateline.importers.wordpress import wordpress_import
 
 
 class Command(BaseCommand):
@@ -20,6 +23,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        """Add one subcommand per source, each with --commit and --no-progress."""
         kinds = parser.add_subparsers(dest="kind", required=True, parser_class=type(parser))
         wp = kinds.add_parser("wordpress", help="a WordPress export file (Tools → Export)")
         wp.add_argument("export", type=Path, help="the WXR file (.xml)")
@@ -34,11 +38,12 @@ class Command(BaseCommand):
             sub.add_argument("--commit", action="store_true", help="write the changes")
             sub.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    def handle(self, *args, **options) -> None:
-        progress = None
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Run the import; print its notes and summary (or its items as JSON), or why it failed."""
+        progress: Progress | None = None
         if not options["no_progress"]:
 
-            def progress(items):
+            def progress(items: Iterable[Any]) -> Iterable[Any]:
                 return tqdm(items, desc="Importing", unit="item", file=sys.stderr, leave=False)
 
         try:
@@ -51,6 +56,7 @@ class Command(BaseCommand):
                     progress=progress,
                 )
             else:
+                # Imported here: the HTML extractor loads trafilatura, which WordPress runs never use.
                 from dateline.importers.html import html_import
 
                 report = html_import(

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLPullParser
 
 from defusedxml import DefusedXmlException
@@ -60,6 +61,8 @@ def _text(element: Element, name: str) -> str:
 
 @dataclass
 class WXRAuthor:
+    """An author of the export (`wp:author`, or a post's `dc:creator` the header did not declare)."""
+
     login: str
     display_name: str
     email: str = ""
@@ -69,6 +72,8 @@ class WXRAuthor:
 
 @dataclass
 class WXRTerm:
+    """A category or tag, keyed on its slug; a category may name its parent's slug."""
+
     term_id: str
     slug: str
     name: str
@@ -78,6 +83,8 @@ class WXRTerm:
 
 @dataclass
 class WXRAttachment:
+    """A media item: its URL, title, alt text, caption and the path of its file under uploads."""
+
     post_id: str
     url: str
     title: str
@@ -164,14 +171,19 @@ def _events(path: Path) -> Iterator[tuple[str, Element, int]]:
     except OSError as exc:
         raise WXRError(f"{path}: cannot be read ({exc.strerror}).") from exc
     line = 0
+
+    def read() -> Iterator[tuple[str, Element]]:
+        # Only "start" and "end" events were asked for, and both carry their element.
+        return cast("Iterator[tuple[str, Element]]", pull.read_events())
+
     try:
         with handle:
             for line, raw in enumerate(handle, start=1):  # noqa: B007 - line is used after
                 pull.feed(raw)
-                for event, element in pull.read_events():
+                for event, element in read():
                     yield event, element, line
             pull.close()
-            for event, element in pull.read_events():
+            for event, element in read():
                 yield event, element, line
     except ParseError as exc:
         where, column = exc.position

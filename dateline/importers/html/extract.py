@@ -1,56 +1,29 @@
-"""Import saved article pages: extract headline, date, authors, sections, lead image and body.
+"""Read a saved article page: its headline, date, authors, sections, lead image and body.
 
 The page's own metadata is trusted first — JSON-LD (`NewsArticle` and kin), then OpenGraph and
 `article:*` tags, then other meta tags — because publishers write it for machines and it rarely
 carries page furniture. `trafilatura` finds the body (and fills any metadata the page lacks). Nothing
 is fetched: a lead image is imported only when the saved page's own folder holds the file.
 
-Plain-text captures (`.txt`) are read by `dateline.importers.plaintext`.
+Plain-text captures (`.txt`) are read by `dateline.importers.html.plaintext` into the same
+`Extracted` shape; `dateline.importers.html.run` maps either onto the import pipeline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import hashlib
 import json
 import re
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
 
 import lxml.html
 import trafilatura
-from django.utils.text import slugify
 from lxml import etree
 
-from dateline.core.selectors import site_settings_for
-from dateline.importers.content import html_to_blocks, plain_text_blocks, text_of
-from dateline.importers.models import ImportedItem
-from dateline.importers.plaintext import capture_parse
-from dateline.importers.services import (
-    IMAGE_EXTENSIONS,
-    ImportFailed,
-    ImportReport,
-    Progress,
-    checksum_of,
-    import_transaction,
-    imported_item_get,
-    imported_item_record,
-)
-from dateline.newsroom.models import ArticlePage, SectionPage
-from dateline.newsroom.services import (
-    article_save,
-    author_ensure,
-    image_ensure,
-    section_ensure,
-    site_ensure,
-)
+from dateline.importers.content import text_of
 
-HTML = ImportedItem.Source.HTML
-PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".gz"}
 _ARTICLE_TYPES = {
     "newsarticle",
     "article",
@@ -68,7 +41,6 @@ _ARTICLE_TYPES = {
     "webpage",
     "videoobject",
 }
-MAX_PAGE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -87,7 +59,7 @@ class Extracted:
     body_html: str = ""
     paragraphs: list[str] = field(default_factory=list)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """Return the fields for `--format json`: plain values, the body as text."""
         data = asdict(self)
         data.pop("body_html")
@@ -97,7 +69,7 @@ class Extracted:
 
 
 # How both trafilatura passes read a page (metadata and text, then the body as HTML).
-_TRAFILATURA_OPTIONS = {
+_TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,
     "include_tables": True,
     "include_formatting": True,
@@ -106,14 +78,14 @@ _TRAFILATURA_OPTIONS = {
 }
 
 
-def _first(*values):
+def _first(*values: Any) -> Any:
     for value in values:
         if value:
             return value
     return values[-1] if values else None
 
 
-def _names(value) -> list[str]:
+def _names(value: object) -> list[str]:
     """Return the people named in a JSON-LD author value (string, object or list)."""
     if not value:
         return []
@@ -134,7 +106,7 @@ def _names(value) -> list[str]:
     return []
 
 
-def _strings(value) -> list[str]:
+def _strings(value: object) -> list[str]:
     if not value:
         return []
     if isinstance(value, str):
@@ -144,7 +116,7 @@ def _strings(value) -> list[str]:
     return []
 
 
-def _image_url(value) -> str:
+def _image_url(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
@@ -154,10 +126,10 @@ def _image_url(value) -> str:
     return ""
 
 
-def _json_ld_articles(doc) -> list[dict]:
-    found: list[dict] = []
+def _json_ld_articles(doc: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
 
-    def visit(node) -> None:
+    def visit(node: object) -> None:
         if isinstance(node, list):
             for item in node:
                 visit(item)
@@ -181,7 +153,7 @@ def _json_ld_articles(doc) -> list[dict]:
     return found
 
 
-def _meta(doc) -> dict[str, list[str]]:
+def _meta(doc: lxml.html.HtmlElement) -> dict[str, list[str]]:
     meta: dict[str, list[str]] = {}
     for element in doc.xpath("//meta[@content]"):
         key = element.get("property") or element.get("name") or element.get("itemprop") or ""
@@ -317,7 +289,7 @@ def page_extract(markup: str | bytes, *, url: str | None = None) -> Extracted:
         markup, url=url, with_metadata=True, **_TRAFILATURA_OPTIONS
     )
 
-    def traf(name: str):  # noqa: ANN202 - a trafilatura metadata field, "" when absent
+    def traf(name: str) -> Any:  # a trafilatura metadata field, "" when absent
         return getattr(extracted, name, None) or ""
 
     h1s = [" ".join(h.text_content().split()) for h in doc.xpath("//body//h1")]
@@ -394,255 +366,3 @@ def page_extract(markup: str | bytes, *, url: str | None = None) -> Extracted:
     result.paragraphs = paragraphs
     result.body_text = "\n".join(paragraphs)
     return result
-
-
-def capture_extract(text: str, *, known_sections: list[str] | None = None) -> Extracted:
-    """Return the article in a plain-text capture, as the HTML extractor would describe it."""
-    capture = capture_parse(text, known_sections=known_sections)
-    published = None
-    if capture.date is not None:
-        # A date line has no time: take noon in the newsroom's zone so the day is the same for
-        # readers whatever the zone.
-        zone = zoneinfo.ZoneInfo(site_settings_for().time_zone or "UTC")
-        published = dt.datetime.combine(capture.date, dt.time(12), tzinfo=zone)
-    return Extracted(
-        headline=capture.headline,
-        published=published,
-        authors=capture.authors,
-        sections=capture.sections,
-        paragraphs=capture.paragraphs,
-        body_text="\n".join(capture.paragraphs),
-    )
-
-
-def read_page(path: Path) -> bytes:
-    """Return a saved page's bytes (gunzipped for .gz), refusing files too large to be one page."""
-    if path.stat().st_size > MAX_PAGE_BYTES:
-        raise ImportFailed(f"{path}: larger than {MAX_PAGE_BYTES // 2**20} MB, not a saved page.")
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        with gzip.GzipFile(fileobj=__import__("io").BytesIO(data)) as handle:
-            data = handle.read(MAX_PAGE_BYTES + 1)
-        if len(data) > MAX_PAGE_BYTES:
-            raise ImportFailed(f"{path}: expands past {MAX_PAGE_BYTES // 2**20} MB.")
-    return data
-
-
-def page_paths(source: Path) -> list[Path]:
-    """Return the saved pages at `source`: the file itself, or every page under the folder, sorted."""
-    if source.is_file():
-        return [source]
-    if source.is_dir():
-        return sorted(
-            p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES
-        )
-    raise ImportFailed(f"{source}: no such file or folder.")
-
-
-def _local_image(path: Path, url: str) -> Path | None:
-    """Return the saved copy of an image beside the page (browsers save `page_files/`), if any."""
-    if not url:
-        return None
-    name = Path(unquote(urlsplit(url).path)).name
-    if not name or Path(name).suffix.lower() not in IMAGE_EXTENSIONS:
-        return None
-    folder = path.parent
-    candidates = [folder / unquote(url)] if not urlsplit(url).scheme else []
-    candidates += [folder / name, *folder.glob(f"*_files/{name}")]
-    for candidate in candidates:
-        try:
-            resolved = candidate.resolve()
-        except OSError:
-            continue
-        if resolved.is_file() and resolved.is_relative_to(folder.resolve()):
-            return resolved
-    return None
-
-
-def html_import(
-    *,
-    source: Path,
-    section: str | None = None,
-    commit: bool = False,
-    default_author: str = "Staff",
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Import saved article pages (HTML or plain-text captures) as articles, in one transaction.
-
-    Each page is keyed on its canonical URL (or, without one, its file's hash), so a second run
-    updates or skips instead of duplicating. Rolled back unless `commit`.
-    """
-    paths = page_paths(source)
-    report = ImportReport(committed=commit)
-    wrap = progress or (lambda items: items)
-    try:
-        _html_import_run(
-            paths=paths,
-            section=section,
-            commit=commit,
-            default_author=default_author,
-            report=report,
-            wrap=wrap,
-        )
-    except KeyboardInterrupt as exc:
-        raise ImportFailed("interrupted: nothing was imported") from exc
-    return report
-
-
-def _html_import_run(
-    *,
-    paths: list[Path],
-    section: str | None,
-    commit: bool,
-    default_author: str,
-    report: ImportReport,
-    wrap,
-) -> None:
-    with import_transaction(commit=commit):
-        home = site_ensure()
-        known = list(SectionPage.objects.child_of(home).values_list("title", flat=True))
-        for path in wrap(paths):
-            try:
-                data = read_page(path)
-                if path.suffix.lower() == ".txt":
-                    extracted = capture_extract(
-                        data.decode("utf-8", errors="replace"), known_sections=known
-                    )
-                else:
-                    extracted = page_extract(data)
-                _import_page(
-                    path=path,
-                    data=data,
-                    extracted=extracted,
-                    home=home,
-                    section_name=section,
-                    default_author=default_author,
-                    report=report,
-                )
-            except ImportFailed:
-                raise
-            except Exception as exc:
-                raise ImportFailed(f"{path}: {exc}") from exc
-
-
-def _import_page(
-    *,
-    path: Path,
-    data: bytes,
-    extracted: Extracted,
-    home,
-    section_name: str | None,
-    default_author: str,
-    report: ImportReport,
-) -> None:
-    details = {"file": str(path), **extracted.as_json()}
-    if not extracted.headline or not (extracted.paragraphs or extracted.body_html):
-        report.count("article", "skip")
-        report.note(f"{path.name}: no headline or body found, not imported")
-        report.items.append({**details, "action": "skip"})
-        return
-    key = extracted.canonical_url or f"sha256:{hashlib.sha256(data).hexdigest()}"
-    origin = urlsplit(extracted.canonical_url).netloc.lower() or "file"
-    record = imported_item_get(source=HTML, origin=origin, kind="article", source_id=key)
-
-    names = [section_name] if section_name else (extracted.sections or ["News"])
-    sections = [
-        _section_for(home, name) for name in dict.fromkeys(n.strip() for n in names if n.strip())
-    ]
-    author_names = extracted.authors or [default_author]
-    authors = [
-        author_ensure(slug=slugify(name)[:200] or "staff", name=name[:200])
-        for name in dict.fromkeys(author_names)
-    ]
-    lead_image = None
-    image_file = _local_image(path, extracted.lead_image)
-    if image_file is not None:
-        lead_image = image_ensure(path=image_file, title=extracted.headline[:255])
-    elif extracted.lead_image:
-        report.note(f"{path.name}: lead image not saved with the page, not imported")
-    if extracted.body_html:
-        body = html_to_blocks(extracted.body_html)
-        blocks = body.blocks
-        if (
-            blocks
-            and blocks[0].get("type") == "subheading"
-            and (blocks[0]["value"] == extracted.headline)
-        ):
-            blocks = blocks[1:]
-    else:
-        blocks = plain_text_blocks(extracted.paragraphs)
-    primary, further = sections[0], sections[1:]
-    existing = (
-        ArticlePage.objects.filter(pk=record.target_id).first()
-        if record and record.target_id
-        else None
-    )
-    slug = existing.slug if existing else (slugify(extracted.headline)[:80] or "article")
-    if existing is None:
-        base, counter = slug, 1
-        while primary.get_children().filter(slug=slug).exists():
-            counter += 1
-            slug = f"{base}-{counter}"
-    checksum = checksum_of(
-        [
-            slug,
-            primary.pk,
-            [s.pk for s in further],
-            extracted.headline,
-            blocks,
-            [a.pk for a in authors],
-            extracted.published,
-            lead_image.pk if lead_image else None,
-        ]
-    )
-    if existing is not None and record.checksum == checksum:
-        report.count("article", "skip")
-        report.items.append({**details, "action": "skip", "url": existing.url})
-        return
-    if existing is not None and existing.get_parent().pk != primary.pk:
-        existing.move(primary, pos="last-child")
-    article = article_save(
-        section=primary,
-        slug=slug,
-        title=extracted.headline[:255],
-        body=blocks,
-        authors=authors,
-        published_at=extracted.published,
-        additional_sections=further,
-        lead_image=lead_image,
-    )
-    action = "update" if existing is not None else "create"
-    report.count("article", action)
-    imported_item_record(
-        source=HTML,
-        origin=origin,
-        kind="article",
-        source_id=key,
-        target_id=article.pk,
-        checksum=checksum,
-    )
-    report.items.append({**details, "action": action, "url": article.url})
-
-
-def _section_for(home, name: str) -> SectionPage:
-    """Return the section called `name` (by title or slug), creating it only when there is none.
-
-    An existing section is used as it is, so importing never rewrites an editor's section intro.
-    """
-    existing = SectionPage.objects.child_of(home).filter(title__iexact=name).first()
-    existing = existing or SectionPage.objects.child_of(home).filter(slug=slugify(name)).first()
-    if existing is not None:
-        return existing
-    # Metadata often gives the section as a URL word ("politics"): show it as a title.
-    title = name if any(c.isupper() for c in name) else name.title()
-    return section_ensure(home=home, slug=_section_slug(home, name), title=title[:255])
-
-
-def _section_slug(home, name: str) -> str:
-    slug = slugify(name)[:200] or "news"
-    if slug in {"authors", "tags"}:
-        slug = f"{slug}-section"
-    clash = home.get_children().filter(slug=slug).first()
-    if clash is not None and clash.specific_class is not SectionPage:
-        slug = f"{slug}-section"
-    return slug

@@ -14,16 +14,20 @@ A capture is what a reader gets by selecting a whole article page and pasting it
     About Us
     On this day
 
-Paragraphs are separated by blank lines (or, failing that, one per line).
+Paragraphs are separated by blank lines (or, failing that, one per line). `capture_extract` gives
+the capture in the shape the HTML extractor gives a saved page (`Extracted`), so both import alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 
 from dateline.core.dates import MONTH_NUMBERS
+from dateline.core.selectors import site_settings_for
+from dateline.importers.html.extract import Extracted
 
 # Lines that start the page furniture after the story: nothing from there on is the article's.
 FURNITURE = {
@@ -177,3 +181,22 @@ def capture_parse(text: str, *, known_sections: list[str] | None = None) -> Capt
         paragraphs.pop(0)
     capture.paragraphs = paragraphs
     return capture
+
+
+def capture_extract(text: str, *, known_sections: list[str] | None = None) -> Extracted:
+    """Return the article in a plain-text capture, as the HTML extractor would describe it."""
+    capture = capture_parse(text, known_sections=known_sections)
+    published = None
+    if capture.date is not None:
+        # A date line has no time: take noon in the newsroom's zone so the day is the same for
+        # readers whatever the zone.
+        zone = zoneinfo.ZoneInfo(site_settings_for().time_zone or "UTC")
+        published = dt.datetime.combine(capture.date, dt.time(12), tzinfo=zone)
+    return Extracted(
+        headline=capture.headline,
+        published=published,
+        authors=capture.authors,
+        sections=capture.sections,
+        paragraphs=capture.paragraphs,
+        body_text="\n".join(capture.paragraphs),
+    )
