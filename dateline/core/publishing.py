@@ -106,6 +106,11 @@ def publish_guard_register(name: str, guard: Guard) -> None:
     _guards[name] = guard
 
 
+def publish_guard_unregister(name: str) -> None:
+    """Remove the guard registered under `name`, if any (a test's own guard, afterwards)."""
+    _guards.pop(name, None)
+
+
 def publish_guards() -> list[Guard]:
     """Return the registered guards, in the order they were registered."""
     return list(_guards.values())

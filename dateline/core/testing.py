@@ -17,6 +17,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from dateline.core import publishing
 from dateline.settings.env import shared_data_dir
 
 
@@ -53,3 +54,20 @@ def clock_at(moment: dt.datetime) -> Iterator[None]:
         raise ValueError("clock_at needs an aware datetime")
     with mock.patch("django.utils.timezone.now", return_value=moment.astimezone(dt.UTC)):
         yield
+
+
+@contextmanager
+def publish_guards_only(**guards: publishing.Guard) -> Iterator[None]:
+    """Run the block with exactly these publish guards (name=guard), then restore the registered ones.
+
+    A test of how a publish path treats problems then sees only its own guard's, not the quality
+    policy's as well.
+    """
+    saved = dict(publishing._guards)
+    publishing._guards.clear()
+    publishing._guards.update(guards)
+    try:
+        yield
+    finally:
+        publishing._guards.clear()
+        publishing._guards.update(saved)

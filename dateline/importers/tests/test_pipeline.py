@@ -10,8 +10,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
-from dateline.core.publishing import PublishProblem, PublishRequest, publish_guard_register
+from dateline.core.publishing import PublishProblem, PublishRequest
 from dateline.core.routing import reserved_slugs
+from dateline.core.testing import publish_guards_only
 from dateline.importers.html import html_import
 from dateline.importers.tests.fixtures import ARTICLE_HTML, item, write, wxr
 from dateline.importers.wordpress import wordpress_import
@@ -79,11 +80,6 @@ def placeholder_guard(request: PublishRequest) -> list[PublishProblem]:
     return [PLACEHOLDER] if "TK" in text else []
 
 
-def no_problems(request: PublishRequest) -> list[PublishProblem]:
-    """Find nothing: what the test guard becomes once its test is over."""
-    return []
-
-
 @override_settings(MEDIA_ROOT=MEDIA_ROOT)
 class QualityProblemTests(TestCase):
     """Imports publish despite the publish guards' problems, and their report names each one."""
@@ -96,9 +92,8 @@ class QualityProblemTests(TestCase):
         folder = tempfile.TemporaryDirectory()
         self.addCleanup(folder.cleanup)
         self.folder = Path(folder.name)
-        publish_guard_register(GUARD, placeholder_guard)
-        # Core has no way to unregister a guard: replace it with one that finds nothing.
-        self.addCleanup(publish_guard_register, GUARD, no_problems)
+        # Only this test's guard, so the counts are its own (not the quality policy's as well).
+        self.enterContext(publish_guards_only(**{GUARD: placeholder_guard}))
 
     def test_wordpress_post_is_published_and_reported(self):
         export = wxr(
