@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+from dateline.newsroom.text import body_blocks
 from dateline.quality.fingerprint import FingerprintIndex
 from dateline.quality.subjects import BODY, Similar, Subject
-from dateline.quality.text import html_text
 
 # Candidates compared per article in the editor, so the panel stays fast on a large archive.
 MAX_CANDIDATES = 2000
@@ -21,13 +21,11 @@ MAX_CANDIDATES = 2000
 def article_plain_text(article) -> str:
     """Return the words of a story that make it that story: standfirst and body paragraphs."""
     texts = [article.standfirst or ""]
-    for block in article.body or []:
-        if block.block_type == "paragraph":
-            texts.append(html_text(getattr(block.value, "source", str(block.value))))
-        elif block.block_type in {"subheading"}:
-            texts.append(str(block.value))
-        elif block.block_type == "quote":
-            texts.append(block.value.get("text", ""))
+    for block in body_blocks(article.body):
+        if block.kind == "paragraph":
+            texts.append("\n\n".join(part.text for part in block.parts))
+        elif block.kind in {"subheading", "quote"}:
+            texts.append(block.field("text"))
     return "\n\n".join(text for text in texts if text)
 
 
