@@ -111,3 +111,148 @@ def related_choices(*, article: ArticlePage) -> list[RelatedChoice]:
 def related_profile(*, article: ArticlePage) -> RelatedProfile | None:
     """Return the engine's stored profile of `article` (None when it is not published)."""
     return RelatedProfile.objects.filter(pk=article.pk).first()
+
+
+# --- Near-identical stories, for the quality checks ------------------------------------------------
+
+# How many of the inverted index's best candidates have their whole vectors compared: a copy shares
+# nearly every strong feature with its original, so it is among the first few.
+DUPLICATE_CANDIDATES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarStory:
+    """A published story whose text is close to another's, and how close by the engine's measures.
+
+    `similarity` is the cosine of the two stories' text features (their terms and names, weighted as
+    the engine weighs them; tags and sections left out), 1.0 for the same words; `same_fingerprint`
+    says their SimHash fingerprints are within `engine.DUPLICATE_SIMHASH_BITS` of each other.
+    """
+
+    pk: int
+    title: str
+    url_path: str
+    published_at: dt.datetime | None
+    similarity: float
+    same_fingerprint: bool
+
+    def url(self, request: HttpRequest | None = None) -> str | None:
+        """Return the story's link, as `{% pageurl %}` would give it."""
+        return page_url(url_path=self.url_path, request=request)
+
+
+def _text_features(vector: dict[str, float]) -> dict[str, float]:
+    """Return a profile vector's terms and names, L2-normalised again (tags and sections dropped)."""
+    import math
+
+    kept = {f: w for f, w in vector.items() if f[:1] not in (engine.TAG, engine.SECTION)}
+    norm = math.sqrt(sum(weight * weight for weight in kept.values()))
+    return {f: weight / norm for f, weight in kept.items()} if norm else {}
+
+
+def similar_stories(
+    *,
+    headline: str = "",
+    standfirst: str = "",
+    body_text: str = "",
+    published_at: dt.datetime | None = None,
+    exclude_id: int | None = None,
+    window_days: int,
+    limit: int = 5,
+    minimum: float = engine.DUPLICATE_TEXT_SIMILARITY,
+    profile_of: int | None = None,
+) -> list[SimilarStory]:
+    """Return the published stories that are near-identical copies of a story, closest first.
+
+    The story (its headline, standfirst and body text as `newsroom.text.body_text` reads it) is
+    profiled and weighted with the archive's document frequencies, as on publication; `profile_of`
+    names a published article whose stored profile is used instead (a whole-site check reads no
+    story again), falling back to the text when it has none. Candidates come from the inverted index,
+    published within `window_days` either side of `published_at` (0: any time), and a story is a
+    copy when the cosine of the two stories' text features reaches `minimum` or their SimHash
+    fingerprints are near-identical (`engine.near_duplicates`). `exclude_id` (and `profile_of`) are
+    never returned. A handful of queries, whatever the archive's size.
+    """
+    from django.conf import settings
+    from django.utils import timezone
+
+    from dateline.related.models import RelatedPosting, RelatedTerm
+
+    vector: dict[str, float] = {}
+    simhash = 0
+    stored = None
+    if profile_of is not None:
+        stored = (
+            RelatedProfile.objects.filter(pk=profile_of)
+            .values_list("vector", "simhash", "published_at")
+            .first()
+        )
+    if stored is not None:
+        vector, simhash = stored[0], stored[1]
+        published_at = published_at or stored[2]
+    else:
+        profile = engine.story_profile(
+            engine.Story(headline=headline, standfirst=standfirst, body=body_text)
+        )
+        features = list(profile.counts)
+        df: dict[str, int] = {}
+        for start in range(0, len(features), 500):
+            df.update(
+                RelatedTerm.objects.filter(term__in=features[start : start + 500]).values_list(
+                    "term", "df"
+                )
+            )
+        # Weighted as if the story joined the archive, as its original was when it was published.
+        df = {feature: df.get(feature, 0) + 1 for feature in features}
+        documents = RelatedProfile.objects.count() + 1
+        vector = engine.profile_vector(profile, df=df, documents=documents)
+        simhash = profile.simhash
+    query = _text_features(vector)
+    if not query or limit <= 0:
+        return []
+    when = published_at or timezone.now()
+    span = dt.timedelta(days=window_days)
+    adapt = connection.ops.adapt_datetimefield_value
+    table = RelatedPosting._meta.db_table
+    cap = int(settings.DATELINE_RELATED_POSTINGS_PER_TERM)
+    count = settings.DATELINE_RELATED_INDEX_TERMS * settings.DATELINE_RELATED_QUERY_FACTOR
+    # The query's strongest features (ties broken by name, so every database picks the same), each
+    # reading its heaviest postings inside the window, as the publish path finds candidates.
+    strongest = sorted(query.items(), key=lambda item: (-item[1], item[0]))[:count]
+    branches: list[str] = []
+    params: list[float | str | dt.datetime | None] = []
+    for number, (term, weight) in enumerate(strongest):
+        where = "term = %s"
+        params.extend([weight, term])
+        if window_days > 0:
+            where += " AND published_at >= %s AND published_at <= %s"
+            params.extend([adapt(when - span), adapt(when + span)])
+        branches.append(
+            f"SELECT * FROM (SELECT article_id, weight * %s AS part FROM {table} WHERE {where} "
+            f"ORDER BY weight DESC LIMIT {cap}) AS branch{number}"
+        )
+    excluded = [pk for pk in (exclude_id, profile_of) if pk is not None] or [0]
+    sql = (
+        f"SELECT article_id, SUM(part) AS partial FROM ({' UNION ALL '.join(branches)}) AS hits "
+        f"WHERE article_id NOT IN ({', '.join(['%s'] * len(excluded))}) GROUP BY article_id "
+        f"ORDER BY partial DESC, article_id LIMIT {int(DUPLICATE_CANDIDATES)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *excluded])
+        chosen = [row[0] for row in cursor.fetchall()]
+    rows = RelatedProfile.objects.filter(pk__in=chosen, article__live=True).values_list(
+        "article_id",
+        "vector",
+        "simhash",
+        "article__title",
+        "article__url_path",
+        "article__published_at",
+    )
+    found = []
+    for pk, other_vector, other_simhash, title, url_path, other_published in rows:
+        similarity = round(engine.cosine(query, _text_features(other_vector)), 6)
+        same = engine.near_duplicates(simhash, other_simhash)
+        if similarity >= minimum or same:
+            found.append(SimilarStory(pk, title, url_path, other_published, similarity, same))
+    found.sort(key=lambda story: (-story.similarity, story.pk))
+    return found[:limit]
