@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import unittest
 
 from django.test import SimpleTestCase
 
-from dateline.quality.checks.base import ERROR, WARNING, check_by_code, registered_checks
+from dateline.quality.checks.base import (
+    ERROR,
+    SEVERITIES,
+    WARNING,
+    check_by_code,
+    registered_checks,
+)
 from dateline.quality.extract import page_text_subjects
 from dateline.quality.fingerprint import FingerprintIndex
 from dateline.quality.runner import checks_run
@@ -44,8 +51,13 @@ class RegistryTests(SimpleTestCase):
         checks = registered_checks()
         self.assertGreaterEqual(len(checks), 18)
         for check in checks:
-            self.assertIn(check.severity, {"error", "warning", "info"})
-            self.assertTrue(check.title and check.__doc__ is not None or check.__module__)
+            with self.subTest(check=type(check).__name__):
+                self.assertTrue(check.code)
+                self.assertIn(check.severity, SEVERITIES)
+                self.assertTrue(check.title)
+                # Each check's module says, in its docstring, what the check catches.
+                module = sys.modules[type(check).__module__]
+                self.assertTrue((module.__doc__ or "").strip(), module.__name__)
         self.assertEqual(len({c.code for c in checks}), len(checks))
 
     def test_a_failing_check_is_skipped_not_raised(self):
