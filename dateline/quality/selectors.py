@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -24,6 +25,9 @@ from dateline.quality.models import QualitySettings
 from dateline.quality.runner import checks_run
 from dateline.quality.subjects import CheckContext, LinkRef, OnThisDayShown, Subject
 
+if TYPE_CHECKING:
+    from dateline.newsroom.models import ArticlePage
+
 # Site-relative addresses served by routes or files rather than pages: not checked as page links.
 UNCHECKED_PREFIXES = (
     "/admin/",
@@ -36,6 +40,14 @@ UNCHECKED_PREFIXES = (
 )
 # How many days of On this day entries, from today, a site check looks at.
 ON_THIS_DAY_DAYS = 7
+
+
+class ProgressBar(Protocol):
+    """What `site_findings` reports progress to (a tqdm bar is one)."""
+
+    def update(self, n: int = 1) -> object: ...
+
+    def close(self) -> None: ...
 
 
 def _default_site() -> Site | None:
@@ -105,7 +117,7 @@ def check_context_for(
 
 
 def article_findings(
-    *, article, site: Site | None = None, now: dt.datetime | None = None
+    *, article: ArticlePage, site: Site | None = None, now: dt.datetime | None = None
 ) -> list[Finding]:
     """Return the findings on one article: a saved page or the editor's unsaved form instance."""
     if site is None:
@@ -173,11 +185,11 @@ def site_findings(
     *,
     site: Site | None = None,
     now: dt.datetime | None = None,
-    progress: Callable[[int], Iterator] | None = None,
+    progress: Callable[[int], ProgressBar] | None = None,
 ) -> list[Finding]:
     """Return the findings over the whole site: every live article and all site-wide content.
 
-    `progress(total)` may return an iterator-wrapping callable (e.g. a tqdm bar) to report progress.
+    `progress(total)` may return a bar (e.g. tqdm's) that is told of each subject checked.
     """
     from dateline.newsroom.models import ArticlePage
 
@@ -229,7 +241,7 @@ def subjects_findings(*, subjects: list[Subject], site: Site | None = None) -> l
     return findings
 
 
-def page_findings(*, page) -> list[Finding]:
+def page_findings(*, page: Page) -> list[Finding]:
     """Return the findings on a page being edited: article checks for articles, page checks else."""
     from dateline.newsroom.models import ArticlePage
 
