@@ -118,6 +118,14 @@ def related_profile(*, article: ArticlePage) -> RelatedProfile | None:
 # How many of the inverted index's best candidates have their whole vectors compared: a copy shares
 # nearly every strong feature with its original, so it is among the first few.
 DUPLICATE_CANDIDATES = 20
+# A candidate's posting for a shared feature must weigh between 1/RATIO and RATIO times the story's.
+DUPLICATE_WEIGHT_RATIO = 2.0
+# SimHash fingerprints of short or templated texts (an earnings table, a one-line memo) collide while
+# their weighted words differ: near fingerprints make a copy only from this text similarity up.
+DUPLICATE_FINGERPRINT_SIMILARITY = 0.7
+# Stories that both state at least MIN figures are copies only when they share SHARE of them.
+DUPLICATE_FIGURES_MIN = 3
+DUPLICATE_FIGURES_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +134,8 @@ class SimilarStory:
 
     `similarity` is the cosine of the two stories' text features (their terms and names, weighted as
     the engine weighs them; tags and sections left out), 1.0 for the same words; `same_fingerprint`
-    says their SimHash fingerprints are within `engine.DUPLICATE_SIMHASH_BITS` of each other.
+    says their SimHash fingerprints are within `engine.DUPLICATE_SIMHASH_BITS` of each other and
+    their similarity at least `DUPLICATE_FINGERPRINT_SIMILARITY`, which makes them copies too.
     """
 
     pk: int
@@ -167,11 +176,13 @@ def similar_stories(
     The story (its headline, standfirst and body text as `newsroom.text.body_text` reads it) is
     profiled and weighted with the archive's document frequencies, as on publication; `profile_of`
     names a published article whose stored profile is used instead (a whole-site check reads no
-    story again), falling back to the text when it has none. Candidates come from the inverted index,
-    published within `window_days` either side of `published_at` (0: any time), and a story is a
-    copy when the cosine of the two stories' text features reaches `minimum` or their SimHash
-    fingerprints are near-identical (`engine.near_duplicates`). `exclude_id` (and `profile_of`) are
-    never returned. A handful of queries, whatever the archive's size.
+    story again), falling back to the text when it has none. Candidates come from the inverted index
+    (postings of similar weight on the story's strongest features), published within `window_days`
+    either side of `published_at` (0: any time), and a story is a copy when the cosine of the two
+    stories' text features reaches `minimum`, or when their SimHash fingerprints are near-identical
+    (`engine.near_duplicates`) and the cosine reaches `DUPLICATE_FINGERPRINT_SIMILARITY`.
+    `exclude_id` (and `profile_of`) are never returned. A handful of queries, whatever the
+    archive's size.
     """
     from django.conf import settings
     from django.utils import timezone
@@ -222,8 +233,13 @@ def similar_stories(
     branches: list[str] = []
     params: list[float | str | dt.datetime | None] = []
     for number, (term, weight) in enumerate(strongest):
-        where = "term = %s"
-        params.extend([weight, term])
+        # A copy weighs each shared feature about as the story does: reading only the postings of
+        # similar weight keeps each branch a short range of the covering index, even for a feature
+        # half the archive carries.
+        where = "term = %s AND weight >= %s AND weight <= %s"
+        params.extend(
+            [weight, term, weight / DUPLICATE_WEIGHT_RATIO, weight * DUPLICATE_WEIGHT_RATIO]
+        )
         if window_days > 0:
             where += " AND published_at >= %s AND published_at <= %s"
             params.extend([adapt(when - span), adapt(when + span)])
@@ -251,8 +267,53 @@ def similar_stories(
     found = []
     for pk, other_vector, other_simhash, title, url_path, other_published in rows:
         similarity = round(engine.cosine(query, _text_features(other_vector)), 6)
-        same = engine.near_duplicates(simhash, other_simhash)
+        same = (
+            engine.near_duplicates(simhash, other_simhash)
+            and similarity >= DUPLICATE_FINGERPRINT_SIMILARITY
+        )
         if similarity >= minimum or same:
             found.append(SimilarStory(pk, title, url_path, other_published, similarity, same))
     found.sort(key=lambda story: (-story.similarity, story.pk))
-    return found[:limit]
+    return _same_figures(found, headline=headline, standfirst=standfirst, body_text=body_text)[
+        :limit
+    ]
+
+
+def _figures(text: str) -> dict[str, int]:
+    """Return the figures a text states ("120", "1,699,124", "0.50"), with how often."""
+    import re
+    from collections import Counter
+
+    return dict(Counter(re.findall(r"\d+(?:[.,]\d+)*", text)))
+
+
+def _same_figures(
+    found: list[SimilarStory], *, headline: str, standfirst: str, body_text: str
+) -> list[SimilarStory]:
+    """Drop the stories that state other figures than the story: reports of a kind, not copies.
+
+    The engine reads no numbers (they say little about what a story is about), so two days' money
+    market reports, or two companies' results tables, look the same to it. When both stories state
+    at least `DUPLICATE_FIGURES_MIN` figures, a copy must share `DUPLICATE_FIGURES_SHARE` of the
+    fewer; an updated story (a new toll, a corrected sum) still does. Reads only the stories found.
+    """
+    from dateline.newsroom.text import body_text as stored_text
+
+    own = _figures(" ".join((headline, standfirst, body_text)))
+    if not found or sum(own.values()) < DUPLICATE_FIGURES_MIN:
+        return found
+    texts = {
+        pk: " ".join((title, standfirst_, stored_text(body)))
+        for pk, title, standfirst_, body in ArticlePage.objects.filter(
+            pk__in=[story.pk for story in found]
+        ).values_list("pk", "title", "standfirst", "body")
+    }
+    kept = []
+    for story in found:
+        other = _figures(texts.get(story.pk, ""))
+        fewer = min(sum(own.values()), sum(other.values()))
+        shared = sum(min(count, other.get(figure, 0)) for figure, count in own.items())
+        if fewer >= DUPLICATE_FIGURES_MIN and shared < DUPLICATE_FIGURES_SHARE * fewer:
+            continue
+        kept.append(story)
+    return kept
