@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 
-from dateline.newsroom.text import body_blocks, plain_paragraphs
+from dateline.newsroom.text import body_blocks, body_text, plain_paragraphs
 from dateline.quality.subjects import (
     BODY,
     CAPTION,
@@ -144,6 +144,7 @@ def article_subject(article, *, now: dt.datetime, sections: list[str] | None = N
         sections=sections,
         images=images,
         links=links,
+        story_body=body_text(article.body),
     )
 
 

@@ -99,9 +99,12 @@ def _run(subject: Subject, context: CheckContext, settings: QualitySettings) -> 
 
 
 def check_context_for(
-    *, site: Site | None, now: dt.datetime | None = None, articles=None
+    *, site: Site | None, now: dt.datetime | None = None, whole_site: bool = False
 ) -> tuple[CheckContext, QualitySettings]:
-    """Return the context the checks run in on `site`, and the site's quality settings."""
+    """Return the context the checks run in on `site`, and the site's quality settings.
+
+    `whole_site` (a run over every live article) compares stories by their stored profiles.
+    """
     settings = quality_settings_for(site=site)
     zone = site_settings_for(site=site).zone if site is not None else dt.UTC
     context = CheckContext(
@@ -109,7 +112,9 @@ def check_context_for(
         zone=zone,
         thresholds=settings.thresholds(),
         similar_stories=similar_stories_finder(
-            window_days=settings.duplicate_window_days, articles=articles
+            window_days=settings.duplicate_window_days,
+            minimum=settings.duplicate_similarity,
+            stored_profiles=whole_site,
         ),
         link_problem=link_problem_finder(site=site),
     )
@@ -198,7 +203,7 @@ def site_findings(
     if site is not None:
         articles = articles.descendant_of(site.root_page)
     articles = list(articles)
-    context, settings = check_context_for(site=site, now=now, articles=articles)
+    context, settings = check_context_for(site=site, now=now, whole_site=True)
     subjects = list(site_wide_subjects(site=site))
     bar = progress(len(articles) + len(subjects)) if progress else None
     findings: list[Finding] = []
