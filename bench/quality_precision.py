@@ -9,6 +9,23 @@ the rate, and a sample of flags. Beside the filler-text and headline-repeated ch
 baseline measured in the same run (plain substring matching), and the ratio of the two. The targets:
 filler-text and headline-repeated under 0.5% of these articles. Reads /work/shared/data (or
 DATELINE_SHARED_DATA); nothing is written.
+
+The duplicate-story check also gets a precision and a recall. The corpora carry no labelled
+duplicates, so `--planted` stories per corpus (chosen at random) are copied back into it, each with
+one of five edits a newsroom's duplicates show: the same story again, retitled (its lede as the
+headline), copy-edited (a typo in one word of 40, a number changed, a line added), extended (a
+paragraph of another story added) and trimmed (the last fifth of its sentences cut). Recall is the
+share of copies the check flags as a copy of their original; precision is the share of all flags
+whose named story is the planted partner or shares at least 80% of the shorter story's exact 5-word
+shingles with the flagged one (an exact count, no estimate). The per-check table counts the
+corpora's own articles only, without the flags the planted copies cause.
+
+Near-duplicates are found by the related-news engine, as in `dateline check`: every article (planted
+copies included) is written as a live page to a scratch SQLite database made for the run, the engine
+profiles them (`related_rebuild`, lexical mode) and the check asks its stored profiles
+(`dateline.related.selectors.similar_stories`). The corpora are compared with no date window
+(`--window-days`; the BBC corpus has no dates), and precision and recall are also printed for a range
+of similarity thresholds. The scratch database is deleted at the end; your newsroom's is not touched.
 """
 
 from __future__ import annotations
@@ -16,32 +33,54 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
+import json
 import os
 import random
 import re
 import sys
+import tempfile
 import time
+import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings.dev")
+# The engine's archive lives in a scratch database made for this run, never the newsroom's.
+SCRATCH = tempfile.TemporaryDirectory(prefix="quality-precision-")
+os.environ["DATABASE_URL"] = f"sqlite:///{Path(SCRATCH.name) / 'bench.sqlite3'}"
+# Near-duplicates are decided on the lexical profile and the fingerprint: no embeddings needed.
+os.environ["DATELINE_RELATED_MODE"] = "lexical"
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
+from wagtail.models import Locale, Page  # noqa: E402
 
-from dateline.quality.checks.base import registered_checks  # noqa: E402
-from dateline.quality.duplicates import index_finder, subject_plain_text  # noqa: E402
+from dateline.core.routing import page_url  # noqa: E402
+from dateline.newsroom.models import ArticlePage  # noqa: E402
+from dateline.newsroom.services import section_ensure, site_ensure  # noqa: E402
+from dateline.newsroom.text import sentences  # noqa: E402
+from dateline.quality.checks.base import check_by_code, registered_checks  # noqa: E402
+from dateline.quality.duplicates import similar_stories_finder, subject_story_text  # noqa: E402
 from dateline.quality.extract import text_subject  # noqa: E402
-from dateline.quality.fingerprint import FingerprintIndex  # noqa: E402
 from dateline.quality.runner import checks_run  # noqa: E402
-from dateline.quality.subjects import CheckContext, Subject  # noqa: E402
+from dateline.quality.subjects import BODY, CheckContext, Similar, Subject  # noqa: E402
+from dateline.quality.text import words  # noqa: E402
+from dateline.related.services import related_rebuild  # noqa: E402
 from dateline.settings.env import shared_data_dir  # noqa: E402
 
 TARGETED = {"filler-text": 0.005, "headline-repeated": 0.005}
+DUPLICATE = "duplicate-story"
+# Similarity thresholds the duplicate-story figures are also given for.
+SWEEP = (0.8, 0.85, 0.88, 0.9, 0.92, 0.95)
+# Stories without a date (the BBC corpus) are filed on this day.
+UNDATED = dt.datetime(2005, 1, 1, tzinfo=dt.UTC)
 
 
 # --- corpora ---------------------------------------------------------------------------------------
@@ -184,6 +223,160 @@ def naive_headline(subject: Subject) -> bool:
     return bool(body and subject.title and subject.title.lower()[:30] in body[0].text.lower())
 
 
+# --- duplicate-story: planted copies and an exact referee -----------------------------------------
+
+EDITS = ("same", "retitled", "edited", "extended", "trimmed")
+# A copy must share at least this much of the shorter story's exact 5-word shingles to count as one.
+REFEREE_SHARE = 0.8
+
+
+def _body(subject: Subject) -> list[str]:
+    return [part.text for part in subject.texts(BODY)]
+
+
+def _copy_edit(paragraphs: list[str], rng: random.Random) -> list[str]:
+    """Return the paragraphs copy-edited: a typo in one word of 40, a number changed, a line added."""
+    edited, number_changed = [], False
+    for paragraph in paragraphs:
+        tokens = paragraph.split(" ")
+        for index, token in enumerate(tokens):
+            if not number_changed and token.isdigit():
+                tokens[index], number_changed = str(int(token) + 1), True
+            elif len(token) > 4 and token.isalpha() and rng.random() < 1 / 40:
+                tokens[index] = token[:-1]
+        edited.append(" ".join(tokens))
+    edited[-1] += " This story has been updated."
+    return edited
+
+
+def planted_copies(
+    subjects: list[Subject], count: int, rng: random.Random
+) -> list[tuple[Subject, Subject, str]]:
+    """Return (copy, original, edit) for `count` stories of a corpus, copied with one edit each."""
+    eligible = [s for s in subjects if len(words(" ".join(_body(s)))) >= 60]
+    out = []
+    for number, original in enumerate(rng.sample(eligible, min(count, len(eligible)))):
+        edit = EDITS[number % len(EDITS)]
+        paragraphs, title = _body(original), original.title
+        if edit == "retitled":
+            title = " ".join(sentences(paragraphs[0])[0].split()[:12])
+        elif edit == "edited":
+            paragraphs = _copy_edit(paragraphs, rng)
+        elif edit == "extended":
+            donor = rng.choice([s for s in eligible if s is not original])
+            paragraphs = [*paragraphs, _body(donor)[0]]
+        elif edit == "trimmed":
+            kept = sentences("\n\n".join(paragraphs))
+            kept = kept[: max(1, min(len(kept) - 1, round(len(kept) * 0.8)))]
+            paragraphs = [" ".join(kept[i : i + 3]) for i in range(0, len(kept), 3)]
+        published = original.published_at
+        copy = text_subject(
+            "\n\n".join(paragraphs),
+            title=title,
+            published_at=published + dt.timedelta(days=1) if published else None,
+            sections=list(original.sections),
+            label=f"{original.label} (planted copy: {edit})",
+        )
+        out.append((copy, original, edit))
+    return out
+
+
+def shingle_set(subject: Subject) -> set[tuple[str, ...]]:
+    """Return the exact 5-word shingles of a story's standfirst and body (the whole text if shorter)."""
+    tokens = words(" ".join([subject.standfirst or "", *_body(subject)]))
+    if len(tokens) < 5:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + 5]) for i in range(len(tokens) - 4)}
+
+
+_SHINGLES: dict[int, set[tuple[str, ...]]] = {}
+
+
+def _shingles_of(subject: Subject) -> set[tuple[str, ...]]:
+    if id(subject) not in _SHINGLES:
+        _SHINGLES[id(subject)] = shingle_set(subject)
+    return _SHINGLES[id(subject)]
+
+
+def referee_share(a: Subject, b: Subject) -> float:
+    """Return the share of the shorter story's exact 5-word shingles found in the other."""
+    left, right = _shingles_of(a), _shingles_of(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / min(len(left), len(right))
+
+
+def archive_load(subjects: list[Subject], corpus: str) -> None:
+    """Write `subjects` as live articles of a section named after the corpus; set their page ids.
+
+    Pages and article rows go in by bulk inserts (publishing ~30,000 stories one by one would take
+    hours); then `related_rebuild` profiles them all, as it does a newsroom's archive.
+    """
+    section = section_ensure(home=site_ensure(), slug=corpus, title=corpus.title())
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    locale = Locale.get_default()
+    for start in range(0, len(subjects), 500):
+        batch = subjects[start : start + 500]
+        with transaction.atomic():
+            pages = []
+            for offset, subject in enumerate(batch, start=start + 1):
+                when = subject.published_at or UNDATED
+                pages.append(
+                    Page(
+                        path=Page._get_path(section.path, section.depth + 1, offset),
+                        depth=section.depth + 1,
+                        numchild=0,
+                        title=subject.title[:255] or f"Untitled {offset}",
+                        draft_title=subject.title[:255] or f"Untitled {offset}",
+                        slug=f"s-{offset}",
+                        content_type=content_type,
+                        live=True,
+                        first_published_at=when,
+                        last_published_at=when,
+                        url_path=f"{section.url_path}s-{offset}/",
+                        locale=locale,
+                        translation_key=uuid.uuid4(),
+                    )
+                )
+            Page.objects.bulk_create(pages)
+            ids = dict(
+                Page.objects.child_of(section)
+                .filter(slug__in=[page.slug for page in pages])
+                .values_list("slug", "pk")
+            )
+            # Django cannot bulk-create a model that extends another's table: insert the rows.
+            fields = ArticlePage._meta.local_concrete_fields
+            rows = []
+            for page, subject in zip(pages, batch, strict=True):
+                subject.page_id = ids[page.slug]
+                body = [
+                    {"type": "paragraph", "value": f"<p>{html.escape(part.text)}</p>"}
+                    for part in subject.texts(BODY)
+                ]
+                article = ArticlePage(
+                    page_ptr_id=subject.page_id,
+                    standfirst="",
+                    body=json.dumps(body),
+                    published_at=page.first_published_at,
+                )
+                rows.append(
+                    [f.get_db_prep_save(f.pre_save(article, True), connection) for f in fields]
+                )
+            columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+            marks = ", ".join(["%s"] * len(fields))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {ArticlePage._meta.db_table} ({columns}) VALUES ({marks})", rows
+                )
+    Page.objects.filter(pk=section.pk).update(numchild=len(subjects))
+
+
+def matched_key(message: str, keys_by_url: dict[str, int]) -> int | None:
+    """Return the key of the story a duplicate-story message names (its link ends the message)."""
+    token = message.rsplit(" ", 1)[-1]
+    return keys_by_url.get(token)
+
+
 # --- run -------------------------------------------------------------------------------------------
 
 
@@ -192,6 +385,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="at most N articles per corpus")
     parser.add_argument("--samples", type=int, default=5, help="flags shown per check")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--planted", type=int, default=200, help="copies planted per corpus (duplicate-story)"
+    )
+    parser.add_argument(
+        "--window-days", type=int, default=0, help="duplicate-story date window (0: none)"
+    )
     args = parser.parse_args()
 
     data = shared_data_dir()
@@ -207,30 +406,75 @@ def main() -> None:
     naive: dict[str, Counter] = defaultdict(Counter)
     check_seconds = baseline_seconds = 0.0
     rng = random.Random(args.seed)
+    plant_rng = random.Random(args.seed + 1)
+    by_key: dict[int, Subject] = {}
+    partner: dict[int, int] = {}  # planted copy -> original, and original -> copy
+    edit_of: dict[int, str] = {}  # planted copy -> its edit
+    matches: dict[int, int | None] = {}  # flagged story -> the story its finding names
+    found: dict[int, list[Similar]] = {}  # every story -> what the engine found like it
+    call_command("migrate", verbosity=0)
+    read: dict[str, tuple[list[Subject], int]] = {}
     for corpus, (reader, path) in corpora.items():
         if not path.exists():
             print(f"skip {corpus}: {path} is missing")
             continue
         subjects = reader(path, args.limit)
-        for number, subject in enumerate(subjects):
-            subject.kind = "article"
-            subject.page_id = number
-        index, labels = FingerprintIndex(), {}
+        planted = planted_copies(subjects, args.planted, plant_rng)
+        own = len(subjects)
+        subjects.extend(copy for copy, _, _ in planted)
+        archive_load(subjects, corpus)
         for subject in subjects:
-            index.add(subject.page_id, subject_plain_text(subject))
-            labels[subject.page_id] = f"{subject.label}: {subject.title[:60]}"
-        context = CheckContext(now=now, similar_stories=index_finder(index, labels, {}))
-        totals[corpus] = len(subjects)
+            subject.kind = "article"
+            by_key[subject.page_id] = subject
+        for copy, original, edit in planted:
+            partner[copy.page_id], partner[original.page_id] = original.page_id, copy.page_id
+            edit_of[copy.page_id] = edit
+        read[corpus] = (subjects, own)
+    started = time.perf_counter()
+    rebuild = related_rebuild()
+    print(
+        f"related_rebuild: {rebuild.articles} articles profiled in "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    keys_by_url = {
+        page_url(url_path=url_path, request=None): pk
+        for pk, url_path in Page.objects.filter(pk__in=list(by_key)).values_list("pk", "url_path")
+    }
+    # As `dateline check` runs: the live articles compared by their stored profiles.
+    engine_finder = similar_stories_finder(
+        window_days=args.window_days, minimum=min(SWEEP), stored_profiles=True
+    )
+
+    lookup_seconds = 0.0
+
+    def finder(subject: Subject) -> list[Similar]:
+        nonlocal lookup_seconds
+        started = time.perf_counter()
+        found[subject.page_id] = engine_finder(subject)
+        lookup_seconds += time.perf_counter() - started
+        return found[subject.page_id]
+
+    context = CheckContext(now=now, similar_stories=finder)
+    for corpus, (subjects, own) in read.items():
+        totals[corpus] = own
         for subject in tqdm(subjects, desc=corpus, file=sys.stderr):
             started = time.perf_counter()
-            subject_plain_text(subject).split()  # baseline: just reading the text
+            subject_story_text(subject).split()  # baseline: just reading the text
             baseline_seconds += time.perf_counter() - started
             started = time.perf_counter()
             findings = checks_run(subject=subject, context=context)
             check_seconds += time.perf_counter() - started
+            duplicate = next((f for f in findings if f.code == DUPLICATE), None)
+            if duplicate is not None:
+                matches[subject.page_id] = matched_key(duplicate.message, keys_by_url)
+            if subject.page_id in edit_of:
+                continue  # planted copies are measured below, not counted in the table
             naive["filler-text"][corpus] += naive_filler(subject)
             naive["headline-repeated"][corpus] += naive_headline(subject)
             for code in {finding.code for finding in findings}:
+                if code == DUPLICATE and matches[subject.page_id] in edit_of:
+                    continue  # flagged only because of the copy planted from it
                 flagged[code][corpus] += 1
                 first = next(f for f in findings if f.code == code)
                 samples[code].append(first)
@@ -259,6 +503,35 @@ def main() -> None:
         ours, theirs = sum(flagged[code].values()), sum(counts.values())
         print(f"baseline {code}: naive substring rule flags {theirs} ({theirs / total:.2%}); "
               f"the check flags {ours} ({ours / total:.2%}), ratio {ours / max(theirs, 1):.3f}")  # fmt: skip
+    threshold = check_by_code(DUPLICATE).defaults["similarity"]
+    print(
+        f"\nduplicate-story as the check runs (similarity from {threshold}, or same fingerprint):"
+    )
+    duplicate_figures(by_key, partner, edit_of, matches)
+    print(
+        f"lookups: {len(found)} in {lookup_seconds:.1f} s "
+        f"({lookup_seconds / max(len(found), 1) * 1000:.2f} ms each, the stored profiles of an "
+        f"archive of {len(by_key)} stories, SQLite)"
+    )
+    print(
+        "\nduplicate-story by similarity threshold, with and without the fingerprint (same lookups):"
+    )
+    for fingerprint in (True, False):
+        for value in SWEEP:
+            chosen = {}
+            for key, similar in found.items():
+                first = next(
+                    (
+                        s
+                        for s in similar
+                        if s.similarity >= value or (fingerprint and s.same_fingerprint)
+                    ),
+                    None,
+                )
+                if first is not None:
+                    chosen[key] = keys_by_url.get(first.url)
+            name = f"{value:.2f}{' or same fingerprint' if fingerprint else ''}"
+            duplicate_figures(by_key, partner, edit_of, chosen, label=name, brief=True)
     for code in sorted(samples):
         picked = (
             samples[code]
@@ -273,6 +546,65 @@ def main() -> None:
     print(
         "\nResult:", "targets met" if not failures else f"targets MISSED for {', '.join(failures)}"
     )
+
+
+def duplicate_figures(
+    by_key: dict[int, Subject],
+    partner: dict[int, int],
+    edit_of: dict[int, str],
+    matches: dict[int, int | None],
+    *,
+    label: str = "",
+    brief: bool = False,
+) -> None:
+    """Print the duplicate-story check's recall on the planted copies and its precision on its flags.
+
+    `matches` maps each flagged story to the story its finding names; `brief` prints one line.
+    """
+    confirmed = {
+        key: match is not None
+        and (
+            partner.get(key) == match or referee_share(by_key[key], by_key[match]) >= REFEREE_SHARE
+        )
+        for key, match in matches.items()
+    }
+    caught: Counter = Counter()
+    planted: Counter = Counter()
+    for key, edit in edit_of.items():
+        planted[edit] += 1
+        caught[edit] += bool(confirmed.get(key))
+    total = max(sum(planted.values()), 1)
+    recall = sum(caught.values()) / total
+    per = ", ".join(f"{edit} {caught[edit] / max(planted[edit], 1):.3f}" for edit in EDITS)
+    own = {k: ok for k, ok in confirmed.items() if k not in edit_of and matches[k] not in edit_of}
+    precision = sum(confirmed.values()) / max(len(confirmed), 1)
+    own_precision = sum(own.values()) / max(len(own), 1)
+    if brief:
+        print(
+            f"  {label}: recall {recall:.3f} ({per}); precision {precision:.3f} of "
+            f"{len(confirmed)} flags, {own_precision:.3f} of the corpora's own {len(own)}"
+        )
+        return
+    print(f"recall on {sum(planted.values())} planted copies: {recall:.3f} ({per})")
+    for name, flags in (("all flags", confirmed), ("the corpora's own stories", own)):
+        right = sum(flags.values())
+        print(
+            f"precision on {name}: {right} of {len(flags)} confirmed "
+            f"({right / max(len(flags), 1):.3f}; confirmed = the planted partner, or at least "
+            f"{REFEREE_SHARE:.0%} of the shorter story's exact 5-word shingles shared)"
+        )
+    unconfirmed = [key for key, ok in confirmed.items() if not ok]
+    near = sum(
+        1
+        for key in unconfirmed
+        if matches[key] is not None and referee_share(by_key[key], by_key[matches[key]]) >= 0.5
+    )
+    print(f"  of the {len(unconfirmed)} unconfirmed, {near} share at least half of that wording")
+    for key in unconfirmed[:8]:
+        match = matches[key]
+        other = by_key[match].label if match is not None else "?"
+        share = referee_share(by_key[key], by_key[match]) if match is not None else 0.0
+        print(f"  unconfirmed: {by_key[key].label} -> {other} (exact share {share:.2f})")
 
 
 if __name__ == "__main__":

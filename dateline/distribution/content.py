@@ -7,20 +7,15 @@ description, the feed summary and the JSON-LD description never disagree.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
-from collections.abc import Iterator
 from urllib.parse import urljoin
 
 import nh3
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from dateline.newsroom import text as story_text
 from dateline.newsroom.models import ArticlePage
 
 DESCRIPTION_LENGTH = 300
-# A sentence ends at ., ! or ? (optionally closed by a quote or bracket) followed by a space.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s")
 _URL_ATTRIBUTES = {"href", "src", "poster", "cite"}
 # Block and media elements a feed reader can show; scripts and embeds' iframes are dropped.
 _FEED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "picture", "source", "time"}
@@ -41,7 +36,7 @@ def iso_datetime(value: dt.datetime) -> str:
 def _plain(text: str, *, is_html: bool = False) -> str:
     if is_html:
         # Rich text stores characters as entities (&#x27;); readers want the characters.
-        text = html.unescape(strip_tags(text))
+        return story_text.html_to_text(text)
     return " ".join(text.split())
 
 
@@ -51,21 +46,16 @@ def first_sentence(*, text: str) -> str:
 
 
 def _plain_first_sentence(plain: str) -> str:
-    match = _SENTENCE_END.search(plain)
-    # The sentence keeps its closing quote or bracket; the space after it goes.
-    sentence = plain[: match.end()].strip() if match else plain
+    # A sentence ends at ., ! or ? (optionally closed by a quote or bracket, which it keeps) followed
+    # by a space, whatever comes next.
+    sentence = story_text.first_sentence(plain, require_capital=False)
     return Truncator(sentence).chars(DESCRIPTION_LENGTH)
-
-
-def _paragraph_sources(article: ArticlePage) -> Iterator[str]:
-    for block in article.body:
-        if block.block_type == "paragraph":
-            yield str(block.value.source if hasattr(block.value, "source") else block.value)
 
 
 def article_body_text(*, article: ArticlePage) -> str:
     """Return the article's body paragraphs as HTML source, in order (no rendering, no queries)."""
-    return " ".join(_paragraph_sources(article))
+    blocks = story_text.body_blocks(article.body)
+    return " ".join(block.html for block in blocks if block.kind == "paragraph")
 
 
 def _body_opening(article: ArticlePage) -> str:
@@ -75,14 +65,19 @@ def _body_opening(article: ArticlePage) -> str:
     only the first paragraphs: this runs on every uncached article render (the page description).
     """
     plain = ""
-    for source in _paragraph_sources(article):
-        part = _plain(source, is_html=True)
+    for block in story_text.body_blocks(article.body):
+        if block.kind != "paragraph":
+            continue
+        part = block.text  # the block's paragraphs on one line, as `_plain` reads its source
         if not part:
             continue
         plain = f"{plain} {part}" if plain else part
         # A sentence end found is final (the pattern looks only backwards); past the description's
         # length, whatever follows is cut off anyway.
-        if _SENTENCE_END.search(plain) or len(plain) > DESCRIPTION_LENGTH + 20:
+        if (
+            story_text.first_sentence(plain, require_capital=False) != plain
+            or len(plain) > DESCRIPTION_LENGTH + 20
+        ):
             break
     return plain
 

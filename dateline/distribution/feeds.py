@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
@@ -144,6 +144,8 @@ def feed_scope(*, request: HttpRequest, scope: str | None, slug: str | None) -> 
     base = site.root_url
     if scope is None:
         title, link, description = site_name, base + "/", tagline or f"The latest from {site_name}"
+    elif slug is None:
+        raise Http404("No such feed")  # every scope names its section, author or tag
     elif scope == "sections":
         section = selectors.section_by_slug(site=site, slug=slug)
         if section is None:
@@ -226,7 +228,7 @@ class _AtomWithContent(Atom1Feed):
 class ArticleFeed(Feed):
     """The RSS 2.0 feed of a scope; the other formats subclass it."""
 
-    feed_type = _MediaRss
+    feed_type: type[SyndicationFeed] = _MediaRss
     fmt = "rss"
 
     def get_object(self, request, scope=None, slug=None):
@@ -286,7 +288,8 @@ class ArticleFeed(Feed):
     def item_enclosures(self, item: FeedEntry) -> list[Enclosure]:
         if not item.image_url:
             return []
-        return [Enclosure(item.image_url, str(item.image_size or 0), item.image_type)]
+        mime_type = item.image_type or "image/jpeg"  # as `_entry` guesses it for every image
+        return [Enclosure(item.image_url, str(item.image_size or 0), mime_type)]
 
     def item_extra_kwargs(self, item: FeedEntry) -> dict:
         return {"entry": item}
@@ -323,7 +326,10 @@ def json_feed(*, scope: FeedScope) -> dict:
             item["content_text"] = entry.summary
         if entry.image_url:
             item["image"] = entry.image_url
-            attachment = {"url": entry.image_url, "mime_type": entry.image_type}
+            attachment: dict[str, str | int | None] = {
+                "url": entry.image_url,
+                "mime_type": entry.image_type,
+            }
             if entry.image_size:
                 attachment["size_in_bytes"] = entry.image_size
             item["attachments"] = [attachment]

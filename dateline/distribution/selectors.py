@@ -97,7 +97,7 @@ def sections_by_path(*, site: Site) -> dict[str, SectionPage]:
     return {section.path: section for section in sections}
 
 
-def _lastmod():
+def _lastmod() -> Coalesce:
     # An editor's "last updated" wins; otherwise the latest publication.
     return Coalesce(F("updated_at"), F("last_published_at"), F("published_at"))
 

@@ -90,7 +90,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def article_sitemap(request: HttpRequest, number: int) -> HttpResponse:
+def article_sitemap(request: HttpRequest, number: int) -> StreamingHttpResponse:
     """Stream article sitemap `number`: up to 50,000 articles with their last change."""
     site = _site(request)
     rows = selectors.sitemap_article_rows(site=site, bucket=number, size=page_size())
@@ -105,7 +105,7 @@ def article_sitemap(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_safe
-def pages_sitemap(request: HttpRequest) -> HttpResponse:
+def pages_sitemap(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the sitemap of everything but articles: home, sections, other pages, authors, tags."""
     site = _site(request)
     base = site.root_url

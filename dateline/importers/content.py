@@ -19,6 +19,7 @@ import nh3
 from lxml import etree
 
 from dateline.core.blocks import RICH_TEXT_FEATURES
+from dateline.newsroom.text import html_to_text
 
 # What a paragraph block may hold: the editor's features (bold, italic, link, lists, sup/sub).
 _INLINE_TAGS = {"p", "b", "i", "a", "ol", "ul", "li", "sup", "sub", "br"}
@@ -114,9 +115,8 @@ def sanitise_inline(markup: str) -> str:
 
 
 def text_of(markup: str) -> str:
-    """Return the plain text of an HTML fragment, whitespace collapsed."""
-    cleaned = nh3.clean(markup, tags=set(), strip_comments=True)
-    return " ".join(html_lib.unescape(cleaned).split())
+    """Return the plain text of an HTML fragment, whitespace collapsed (`newsroom.text.html_to_text`)."""
+    return html_to_text(markup)
 
 
 def _shortcode_attrs(raw: str) -> dict[str, str]:

@@ -1,84 +1,68 @@
-"""Find published stories that resemble a subject, for the duplicate-story check.
+"""Find published stories that a subject copies, for the duplicate-story check.
 
-This is where the related-news engine plugs in once it can score near-duplicates: replace
-`similar_stories_finder` with a call to `dateline.related.selectors` that returns the same `Similar`
-values. Until then stories are compared by word-shingle MinHash (`fingerprint.py`).
+The related-news engine decides, through `dateline.related.selectors.similar_stories`: a story is
+profiled as the engine profiles every published story (terms and names, weighted by the archive's
+document frequencies), its candidates come from the engine's inverted index, and a candidate is a
+copy when the cosine of the two stories' text features reaches the site's threshold or their SimHash
+fingerprints are near-identical. A whole-site run compares each live article by the profile stored
+when it was published, so no story is read twice and each lookup is a few indexed queries.
+
+Quality reads related only through its selectors; with the related app switched off there is no
+engine to ask, and the check does not run.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from dateline.quality.fingerprint import FingerprintIndex
+from django.apps import apps
+
 from dateline.quality.subjects import BODY, Similar, Subject
-from dateline.quality.text import html_text
 
-# Candidates compared per article in the editor, so the panel stays fast on a large archive.
-MAX_CANDIDATES = 2000
-
-
-def article_plain_text(article) -> str:
-    """Return the words of a story that make it that story: standfirst and body paragraphs."""
-    texts = [article.standfirst or ""]
-    for block in article.body or []:
-        if block.block_type == "paragraph":
-            texts.append(html_text(getattr(block.value, "source", str(block.value))))
-        elif block.block_type in {"subheading"}:
-            texts.append(str(block.value))
-        elif block.block_type == "quote":
-            texts.append(block.value.get("text", ""))
-    return "\n\n".join(text for text in texts if text)
+# How many near-identical stories a lookup returns: the check names the closest one.
+LIMIT = 3
 
 
-def subject_plain_text(subject: Subject) -> str:
-    """Return the standfirst and body of a subject, as `article_plain_text` does for pages."""
-    parts = [subject.standfirst or ""] + [part.text for part in subject.texts(BODY)]
-    return "\n\n".join(part for part in parts if part)
-
-
-def index_finder(
-    index: FingerprintIndex, labels: dict, urls: dict
-) -> Callable[[Subject], list[Similar]]:
-    """Return a finder that looks subjects up in a prepared fingerprint index."""
-
-    def find(subject: Subject) -> list[Similar]:
-        found = index.similar(subject_plain_text(subject), exclude=subject.page_id)
-        return [Similar(label=labels[key], url=urls.get(key, ""), similarity=s) for key, s in found]
-
-    return find
+def subject_story_text(subject: Subject) -> str:
+    """Return a subject's body as the engine reads stories: its stored reading, or its body parts."""
+    if subject.story_body:
+        return subject.story_body
+    return "\n\n".join(part.text for part in subject.texts(BODY))
 
 
 def similar_stories_finder(
-    *, window_days: int, articles: Iterable | None = None
-) -> Callable[[Subject], list[Similar]]:
-    """Return a finder comparing a subject with live stories published within `window_days` of it.
+    *, window_days: int, minimum: float, stored_profiles: bool = False
+) -> Callable[[Subject], list[Similar]] | None:
+    """Return a finder of the live stories a subject copies, published within `window_days` of it.
 
-    Pass `articles` (live ArticlePages) to index them once for a whole-site run; without it each
-    lookup reads the stories around the subject's date, bounded by MAX_CANDIDATES.
+    `minimum` is the text similarity from which a story counts as a copy. `stored_profiles` (a
+    whole-site run of live articles) compares an article by the profile the engine stored when it
+    was published instead of profiling its text again. None when the related app is not installed.
     """
-    from dateline.newsroom.models import ArticlePage
-
-    if articles is not None:
-        index, labels, urls = FingerprintIndex(), {}, {}
-        for article in articles:
-            index.add(article.pk, article_plain_text(article))
-            labels[article.pk], urls[article.pk] = article.title, article.url or ""
-        return index_finder(index, labels, urls)
+    if not apps.is_installed("dateline.related"):
+        return None
+    from dateline.related.selectors import similar_stories
 
     def find(subject: Subject) -> list[Similar]:
-        when = subject.published_at or dt.datetime.now(dt.UTC)
-        window = dt.timedelta(days=window_days)
-        candidates = (
-            ArticlePage.objects.live()
-            .filter(published_at__range=(when - window, when + window))
-            .exclude(pk=subject.page_id)
-            .order_by("-published_at")[:MAX_CANDIDATES]
+        found = similar_stories(
+            headline=subject.title,
+            standfirst=subject.standfirst or "",
+            body_text=subject_story_text(subject),
+            published_at=subject.published_at,
+            exclude_id=subject.page_id,
+            window_days=window_days,
+            limit=LIMIT,
+            minimum=minimum,
+            profile_of=subject.page_id if stored_profiles else None,
         )
-        index, labels, urls = FingerprintIndex(), {}, {}
-        for article in candidates:
-            index.add(article.pk, article_plain_text(article))
-            labels[article.pk], urls[article.pk] = article.title, article.url or ""
-        return index_finder(index, labels, urls)(subject)
+        return [
+            Similar(
+                label=story.title,
+                url=story.url() or "",
+                similarity=story.similarity,
+                same_fingerprint=story.same_fingerprint,
+            )
+            for story in found
+        ]
 
     return find

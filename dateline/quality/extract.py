@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 
+from dateline.newsroom.text import body_blocks, body_text, plain_paragraphs
 from dateline.quality.subjects import (
     BODY,
     CAPTION,
@@ -18,7 +19,6 @@ from dateline.quality.subjects import (
     Subject,
     TextPart,
 )
-from dateline.quality.text import html_paragraphs, plain_paragraphs
 
 
 class _LinkCollector(HTMLParser):
@@ -49,6 +49,10 @@ def rich_text_links(html: str, *, where: str) -> list[LinkRef]:
     return links
 
 
+# Which of a body block's fields is which kind of reader-visible text for the checks.
+_FIELD_ROLES = {"text": BODY, "attribution": OTHER}
+
+
 def stream_parts(
     body, *, prefix: str = "body"
 ) -> tuple[list[TextPart], list[ImageRef], list[LinkRef]]:
@@ -56,36 +60,28 @@ def stream_parts(
     parts: list[TextPart] = []
     images: list[ImageRef] = []
     links: list[LinkRef] = []
-    for number, block in enumerate(body or [], start=1):
-        kind, value = block.block_type, block.value
-        where = f"{prefix}, block {number} ({kind})"
-        if kind == "paragraph":
-            source = getattr(value, "source", str(value))
-            for paragraph in html_paragraphs(source):
-                parts.append(TextPart(where=where, text=paragraph, role=BODY))
-            links.extend(rich_text_links(source, where=where))
-        elif kind == "subheading":
-            parts.append(TextPart(where=where, text=str(value), role=BODY))
-        elif kind == "quote":
-            parts.append(TextPart(where=where, text=value.get("text", ""), role=BODY))
-            if value.get("attribution"):
-                parts.append(TextPart(where=where, text=value["attribution"], role=OTHER))
-        elif kind == "image":
-            image = value.get("image")
-            alt = value.get("alt_text") or (getattr(image, "description", "") if image else "")
+    for block in body_blocks(body):
+        where = f"{prefix}, block {block.position} ({block.kind})"
+        if block.kind == "image":
+            image = block.image
+            alt = block.field("alt_text") or (getattr(image, "description", "") if image else "")
             images.append(
                 ImageRef(
                     where=f"image in {where}",
                     alt=alt or "",
-                    caption=value.get("caption") or "",
-                    credit=value.get("credit") or "",
+                    caption=block.field("caption"),
+                    credit=block.field("credit"),
                 )
             )
-            for name in ("caption", "credit", "alt_text"):
-                if value.get(name):
-                    parts.append(
-                        TextPart(where=f"{name} of {where}", text=value[name], role=CAPTION)
-                    )
+        for part in block.parts:
+            if part.field in _FIELD_ROLES:
+                parts.append(TextPart(where=where, text=part.text, role=_FIELD_ROLES[part.field]))
+            else:  # an image's caption, credit or alt text
+                parts.append(
+                    TextPart(where=f"{part.field} of {where}", text=part.text, role=CAPTION)
+                )
+        if block.html:
+            links.extend(rich_text_links(block.html, where=where))
     return parts, images, links
 
 
@@ -148,6 +144,7 @@ def article_subject(article, *, now: dt.datetime, sections: list[str] | None = N
         sections=sections,
         images=images,
         links=links,
+        story_body=body_text(article.body),
     )
 
 

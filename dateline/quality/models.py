@@ -30,8 +30,9 @@ class QualitySettings(ClusterableModel, BaseSiteSetting):
         default=False, help_text="standfirst-missing: every story must have a standfirst."
     )
     duplicate_similarity = models.FloatField(
-        default=0.8,
-        help_text="duplicate-story: share of wording (0–1) from which two stories count as copies.",
+        default=0.9,
+        help_text="duplicate-story: text similarity (0–1, the related-news engine's cosine of the "
+        "two stories' weighted words) from which two stories count as copies.",
     )
     duplicate_window_days = models.PositiveIntegerField(
         default=60,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -24,6 +25,9 @@ from dateline.quality.models import QualitySettings
 from dateline.quality.runner import checks_run
 from dateline.quality.subjects import CheckContext, LinkRef, OnThisDayShown, Subject
 
+if TYPE_CHECKING:
+    from dateline.newsroom.models import ArticlePage
+
 # Site-relative addresses served by routes or files rather than pages: not checked as page links.
 UNCHECKED_PREFIXES = (
     "/admin/",
@@ -36,6 +40,14 @@ UNCHECKED_PREFIXES = (
 )
 # How many days of On this day entries, from today, a site check looks at.
 ON_THIS_DAY_DAYS = 7
+
+
+class ProgressBar(Protocol):
+    """What `site_findings` reports progress to (a tqdm bar is one)."""
+
+    def update(self, n: int = 1) -> object: ...
+
+    def close(self) -> None: ...
 
 
 def _default_site() -> Site | None:
@@ -87,9 +99,12 @@ def _run(subject: Subject, context: CheckContext, settings: QualitySettings) -> 
 
 
 def check_context_for(
-    *, site: Site | None, now: dt.datetime | None = None, articles=None
+    *, site: Site | None, now: dt.datetime | None = None, whole_site: bool = False
 ) -> tuple[CheckContext, QualitySettings]:
-    """Return the context the checks run in on `site`, and the site's quality settings."""
+    """Return the context the checks run in on `site`, and the site's quality settings.
+
+    `whole_site` (a run over every live article) compares stories by their stored profiles.
+    """
     settings = quality_settings_for(site=site)
     zone = site_settings_for(site=site).zone if site is not None else dt.UTC
     context = CheckContext(
@@ -97,7 +112,9 @@ def check_context_for(
         zone=zone,
         thresholds=settings.thresholds(),
         similar_stories=similar_stories_finder(
-            window_days=settings.duplicate_window_days, articles=articles
+            window_days=settings.duplicate_window_days,
+            minimum=settings.duplicate_similarity,
+            stored_profiles=whole_site,
         ),
         link_problem=link_problem_finder(site=site),
     )
@@ -105,7 +122,7 @@ def check_context_for(
 
 
 def article_findings(
-    *, article, site: Site | None = None, now: dt.datetime | None = None
+    *, article: ArticlePage, site: Site | None = None, now: dt.datetime | None = None
 ) -> list[Finding]:
     """Return the findings on one article: a saved page or the editor's unsaved form instance."""
     if site is None:
@@ -173,11 +190,11 @@ def site_findings(
     *,
     site: Site | None = None,
     now: dt.datetime | None = None,
-    progress: Callable[[int], Iterator] | None = None,
+    progress: Callable[[int], ProgressBar] | None = None,
 ) -> list[Finding]:
     """Return the findings over the whole site: every live article and all site-wide content.
 
-    `progress(total)` may return an iterator-wrapping callable (e.g. a tqdm bar) to report progress.
+    `progress(total)` may return a bar (e.g. tqdm's) that is told of each subject checked.
     """
     from dateline.newsroom.models import ArticlePage
 
@@ -186,7 +203,7 @@ def site_findings(
     if site is not None:
         articles = articles.descendant_of(site.root_page)
     articles = list(articles)
-    context, settings = check_context_for(site=site, now=now, articles=articles)
+    context, settings = check_context_for(site=site, now=now, whole_site=True)
     subjects = list(site_wide_subjects(site=site))
     bar = progress(len(articles) + len(subjects)) if progress else None
     findings: list[Finding] = []
@@ -229,7 +246,7 @@ def subjects_findings(*, subjects: list[Subject], site: Site | None = None) -> l
     return findings
 
 
-def page_findings(*, page) -> list[Finding]:
+def page_findings(*, page: Page) -> list[Finding]:
     """Return the findings on a page being edited: article checks for articles, page checks else."""
     from dateline.newsroom.models import ArticlePage
 

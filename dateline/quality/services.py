@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from wagtail.log_actions import log
+from wagtail.models import Page, Revision
 
 from dateline.quality.checks.base import Finding
 from dateline.quality.models import QualityOverride
@@ -13,7 +15,11 @@ OVERRIDE_ACTION = "dateline_quality.override"
 
 
 def quality_override_log(
-    *, page, user, findings: Sequence[Finding], revision=None
+    *,
+    page: Page,
+    user: User | None,
+    findings: Sequence[Finding],
+    revision: Revision | None = None,
 ) -> QualityOverride:
     """Record who published `page` over which errors, in our table and in Wagtail's page history."""
     errors = [finding.as_dict() for finding in findings if finding.severity == "error"]

@@ -81,6 +81,10 @@ class Subject:
     images: list[ImageRef] = field(default_factory=list)
     links: list[LinkRef] = field(default_factory=list)
     on_this_day: list[OnThisDayShown] = field(default_factory=list)
+    # An article's body as the related-news engine reads it (`newsroom.text.body_text`), so the
+    # duplicate-story check profiles it as the stored stories were; empty for plain text, whose body
+    # parts are read instead.
+    story_body: str = ""
 
     def texts(self, *roles: str) -> list[TextPart]:
         """Return the parts with one of `roles` (all parts when none is given)."""
@@ -94,11 +98,13 @@ class Subject:
 
 @dataclass(frozen=True)
 class Similar:
-    """A published story that resembles the subject."""
+    """A published story that resembles the subject: how similar its text is (1.0 the same words),
+    and whether the two texts' fingerprints say near-identical whatever the similarity."""
 
     label: str
     url: str
     similarity: float
+    same_fingerprint: bool = False
 
 
 @dataclass

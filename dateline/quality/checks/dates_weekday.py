@@ -14,9 +14,9 @@ import datetime as dt
 import re
 
 from dateline.core.dates import MONTH_NUMBERS
+from dateline.newsroom.text import sentences
 from dateline.quality.checks.base import WARNING, Check, register
 from dateline.quality.subjects import BODY, STANDFIRST
-from dateline.quality.text import sentences
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = MONTH_NUMBERS

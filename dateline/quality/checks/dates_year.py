@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from dateline.newsroom.text import sentences
 from dateline.quality.checks.base import WARNING, Check, register
 from dateline.quality.subjects import BODY, STANDFIRST
-from dateline.quality.text import sentences
 
 # A year, not followed by a capitalised name ("the 2028 Summer Olympics", "2026 World Cup").
 YEAR = re.compile(r"(?<![\w$£€.,/-])(19\d\d|20\d\d|21\d\d)(?![\w%/-]|\.\d|,\d|\s+[A-Z])")

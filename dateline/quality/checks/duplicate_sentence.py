@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dateline.newsroom.text import sentences
 from dateline.quality.checks.base import WARNING, Check, register
 from dateline.quality.subjects import BODY, HEADLINE, STANDFIRST
-from dateline.quality.text import normalise, sentences
+from dateline.quality.text import normalise
 
 
 @register

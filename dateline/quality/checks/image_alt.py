@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from dateline.quality.checks.base import ERROR, Check, register
+from dateline.quality.checks.base import ERROR, register
+from dateline.quality.checks.image_field import ImageFieldMissing
 
 
 @register
-class ImageAltMissing(Check):
+class ImageAltMissing(ImageFieldMissing):
     code = "image-alt-missing"
     severity = ERROR
     title = "Image without alt text"
-    kinds = frozenset({"article", "page"})
-
-    def run(self, subject, context):
-        for image in subject.images:
-            if not image.alt.strip():
-                yield self.finding(
-                    subject,
-                    f"Describe the {image.where} for readers who cannot see it: give it alt text "
-                    "(or a description on the image itself).",
-                    where=image.where,
-                )
+    field = "alt"
+    message = (
+        "Describe the {where} for readers who cannot see it: give it alt text "
+        "(or a description on the image itself)."
+    )

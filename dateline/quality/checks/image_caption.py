@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from dateline.quality.checks.base import WARNING, Check, register
+from dateline.quality.checks.base import WARNING, register
+from dateline.quality.checks.image_field import ImageFieldMissing
 
 
 @register
-class ImageCaptionMissing(Check):
+class ImageCaptionMissing(ImageFieldMissing):
     code = "image-caption-missing"
     severity = WARNING
     title = "Image without caption"
-    kinds = frozenset({"article", "page"})
-
-    def run(self, subject, context):
-        for image in subject.images:
-            if not image.caption.strip():
-                yield self.finding(
-                    subject, f"Add a caption to the {image.where}.", where=image.where
-                )
+    field = "caption"
+    message = "Add a caption to the {where}."

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from dateline.quality.checks.base import WARNING, Check, register
+from dateline.quality.checks.base import WARNING, register
+from dateline.quality.checks.image_field import ImageFieldMissing
 
 
 @register
-class ImageCreditMissing(Check):
+class ImageCreditMissing(ImageFieldMissing):
     code = "image-credit-missing"
     severity = WARNING
     title = "Image without credit"
-    kinds = frozenset({"article", "page"})
-
-    def run(self, subject, context):
-        for image in subject.images:
-            if not image.credit.strip():
-                yield self.finding(
-                    subject,
-                    f"Credit the {image.where}: name the photographer or agency.",
-                    where=image.where,
-                )
+    field = "credit"
+    message = "Credit the {where}: name the photographer or agency."

@@ -42,6 +42,7 @@ class OnThisDayDate(Check):
         for entry in subject.on_this_day:
             shown = entry.shown_on
             where = f"On this day entry shown on {shown:%d %B %Y}"
+            own: tuple[int, int] | None
             if entry.event_date is not None:
                 own = (entry.event_date.month, entry.event_date.day)
                 source = f"its date is {dt.date(2000, *own):%d %B}"

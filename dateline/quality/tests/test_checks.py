@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import unittest
 
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
 
-from dateline.quality.checks.base import ERROR, WARNING, check_by_code, registered_checks
+from dateline.newsroom.factories import (
+    ArticlePageFactory,
+    SectionPageFactory,
+    home_page,
+    paragraphs,
+)
+from dateline.quality.checks.base import (
+    ERROR,
+    SEVERITIES,
+    WARNING,
+    check_by_code,
+    registered_checks,
+)
+from dateline.quality.duplicates import similar_stories_finder
 from dateline.quality.extract import page_text_subjects
-from dateline.quality.fingerprint import FingerprintIndex
 from dateline.quality.runner import checks_run
 from dateline.quality.subjects import (
     HEADLINE,
     ImageRef,
     LinkRef,
     OnThisDayShown,
-    Similar,
     Subject,
     TextPart,
 )
@@ -44,8 +56,13 @@ class RegistryTests(SimpleTestCase):
         checks = registered_checks()
         self.assertGreaterEqual(len(checks), 18)
         for check in checks:
-            self.assertIn(check.severity, {"error", "warning", "info"})
-            self.assertTrue(check.title and check.__doc__ is not None or check.__module__)
+            with self.subTest(check=type(check).__name__):
+                self.assertTrue(check.code)
+                self.assertIn(check.severity, SEVERITIES)
+                self.assertTrue(check.title)
+                # Each check's module says, in its docstring, what the check catches.
+                module = sys.modules[type(check).__module__]
+                self.assertTrue((module.__doc__ or "").strip(), module.__name__)
         self.assertEqual(len({c.code for c in checks}), len(checks))
 
     def test_a_failing_check_is_skipped_not_raised(self):
@@ -234,44 +251,56 @@ class OnThisDayTests(SimpleTestCase):
         self.assertEqual(codes("on-this-day-date", self.shown(year=2022)), ["on-this-day-date"])
 
 
-class DuplicateStoryTests(SimpleTestCase):
+class DuplicateStoryTests(TestCase):
+    """The related-news engine's stored profiles answer: two stories published and profiled."""
+
     story = (
         "Chinese Foreign Minister Wang Yi has reaffirmed his country's commitment to bolstering "
         "strategic cooperation with Russia, emphasizing the importance of strengthening diplomatic "
         "ties amidst global efforts to promote multipolarity, officials said in Beijing."
     )
+    published = dt.datetime(2024, 4, 8, 8, tzinfo=dt.UTC)
+
+    @classmethod
+    def setUpTestData(cls):
+        section = SectionPageFactory(parent=home_page(), title="World", slug="world")
+        for number, text in enumerate(
+            [cls.story, "The council approved the budget for the new bridge over the river Avon."],
+            start=1,
+        ):
+            story = ArticlePageFactory(
+                parent=section,
+                title=f"Story {number}",
+                slug=f"s-{number}",
+                standfirst="",
+                body=paragraphs(text),
+                published_at=cls.published - dt.timedelta(days=number),
+            )
+            # Publishing is what profiles a story for the related-news engine (its signal).
+            story.save_revision().publish()
 
     def finder(self):
-        index = FingerprintIndex()
-        index.add(1, self.story)
-        index.add(2, "The council approved the budget for the new bridge over the river Avon.")
+        return similar_stories_finder(window_days=60, minimum=0.5)
 
-        def find(subject):
-            from dateline.quality.duplicates import subject_plain_text
-
-            return [
-                Similar(label=f"Story {key}", url=f"/s/{key}/", similarity=score)
-                for key, score in index.similar(subject_plain_text(subject))
-            ]
-
-        return find
+    def article(self, body: str) -> Subject:
+        return article(body, title="Story 1", published_at=self.published)
 
     def test_identical_and_near_identical(self):
         ctx = context(similar_stories=self.finder())
-        findings = run("duplicate-story", article(self.story), ctx)
+        findings = run("duplicate-story", self.article(self.story), ctx)
         self.assertEqual(len(findings), 1)
         self.assertIn("identical copy of “Story 1”", findings[0].message)
         near = self.story.replace(
             "officials said in Beijing", "officials said in Beijing on Friday"
         )
-        self.assertEqual(codes("duplicate-story", article(near), ctx), ["duplicate-story"])
+        self.assertEqual(codes("duplicate-story", self.article(near), ctx), ["duplicate-story"])
 
     def test_different_story_passes(self):
         ctx = context(similar_stories=self.finder())
         other = (
             "Millbrook's library will open on Sundays from March, the town's librarian said today."
         )
-        self.assertEqual(codes("duplicate-story", article(other), ctx), [])
+        self.assertEqual(codes("duplicate-story", self.article(other), ctx), [])
 
 
 class HeadlineRepeatedTests(SimpleTestCase):
