@@ -17,6 +17,7 @@ from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Page, Site
 
+from dateline.core import routing
 from dateline.distribution.models import DistributionSettings
 from dateline.newsroom import selectors as newsroom
 from dateline.newsroom.models import ArticlePage, ArticlePageTag, Author, SectionPage
@@ -26,8 +27,8 @@ STREAM_CHUNK = 2000
 
 
 def request_site(*, request: HttpRequest) -> Site | None:
-    """Return the Wagtail site serving `request` (cached on the request by Wagtail), or None."""
-    return Site.find_for_request(request)
+    """Return the Wagtail site serving `request`, or None (`core.routing.request_site`, memoised)."""
+    return routing.request_site(request)
 
 
 def distribution_settings_for(*, site: Site | None) -> DistributionSettings:
@@ -92,9 +93,16 @@ def feed_articles(*, articles: QuerySet[ArticlePage], limit: int) -> list[Articl
 
 
 def sections_by_path(*, site: Site) -> dict[str, SectionPage]:
-    """Return the site's live sections keyed by tree path, to name each article's primary section."""
-    sections = SectionPage.objects.live().filter(path__startswith=site.root_page.path)
-    return {section.path: section for section in sections}
+    """Return the site's live sections keyed by tree path, to name each article's primary section.
+
+    Read from the newsroom's memo of every section (`newsroom.selectors.sections_by_path`).
+    """
+    root = site.root_page.path
+    return {
+        path: section
+        for path, section in newsroom.sections_by_path().items()
+        if section.live and path.startswith(root)
+    }
 
 
 def _lastmod() -> Coalesce:
