@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from dateline.quality.checks.base import ERROR, Check, register
+from dateline.quality.checks.base import ERROR, register
+from dateline.quality.checks.pattern import TextPatternCheck
 
 # Each pattern names what it matched, so the editor knows what to look for.
 PATTERNS = [
@@ -27,25 +28,12 @@ PATTERNS = [
 
 
 @register
-class FillerText(Check):
+class FillerText(TextPatternCheck):
     code = "filler-text"
     severity = ERROR
     title = "Filler text"
+    patterns = PATTERNS
 
-    def run(self, subject, context):
-        for part in subject.texts():
-            for name, pattern in PATTERNS:
-                match = pattern.search(part.text)
-                if match:
-                    yield self.finding(
-                        subject,
-                        f"Replace the {name} in the {part.where} with real copy: "
-                        f"“{match.group(0)}” is filler readers would see.",
-                        where=part.where,
-                        excerpt=_around(part.text, match.start(), match.end()),
-                    )
-                    break
-
-
-def _around(text: str, start: int, end: int, width: int = 60) -> str:
-    return text[max(0, start - width) : end + width]
+    def message(self, *, name: str, found: str, where: str) -> str:
+        """Ask for real copy in place of the filler."""
+        return f"Replace the {name} in the {where} with real copy: “{found}” is filler readers would see."

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from dateline.quality.checks.base import ERROR, Check, register
+from dateline.quality.checks.base import ERROR, register
+from dateline.quality.checks.pattern import TextPatternCheck
 
 PATTERNS = [
     # Newsroom "to come" marks: capital TK alone, or repeated (TKTK); not inside words, and not the
@@ -24,19 +25,12 @@ PATTERNS = [
 
 
 @register
-class PlaceholderToken(Check):
+class PlaceholderToken(TextPatternCheck):
     code = "placeholder-token"
     severity = ERROR
     title = "Placeholder marks"
+    patterns = PATTERNS
 
-    def run(self, subject, context):
-        for part in subject.texts():
-            for name, pattern in PATTERNS:
-                match = pattern.search(part.text)
-                if match:
-                    yield self.finding(
-                        subject,
-                        f"Fill in or remove the {name} “{match.group(0)}” in the {part.where}.",
-                        where=part.where,
-                        excerpt=part.text[max(0, match.start() - 60) : match.end() + 60],
-                    )
+    def message(self, *, name: str, found: str, where: str) -> str:
+        """Ask for the fact still to come, or for the mark to go."""
+        return f"Fill in or remove the {name} “{found}” in the {where}."

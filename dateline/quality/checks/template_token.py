@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from dateline.quality.checks.base import ERROR, Check, register
+from dateline.quality.checks.base import ERROR, register
+from dateline.quality.checks.pattern import TextPatternCheck
 
 PATTERN = re.compile(
     r"\{\{.{0,80}?\}\}|\{%.{0,80}?%\}|(?<![\w%])%(?:\([a-z_]+\))?[sd](?![\w])|\$\{[a-z_.]+\}",
@@ -13,19 +14,15 @@ PATTERN = re.compile(
 
 
 @register
-class TemplateToken(Check):
+class TemplateToken(TextPatternCheck):
     code = "template-token"
     severity = ERROR
     title = "Unrendered template tokens"
+    patterns = [("template code", PATTERN)]
 
-    def run(self, subject, context):
-        for part in subject.texts():
-            match = PATTERN.search(part.text)
-            if match:
-                yield self.finding(
-                    subject,
-                    f"Remove the template code “{match.group(0)}” from the {part.where}: it was "
-                    "never filled in and readers would see it as is.",
-                    where=part.where,
-                    excerpt=part.text[max(0, match.start() - 60) : match.end() + 60],
-                )
+    def message(self, *, name: str, found: str, where: str) -> str:
+        """Ask for the unrendered template code to go."""
+        return (
+            f"Remove the template code “{found}” from the {where}: it was never filled in and "
+            "readers would see it as is."
+        )
