@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -131,14 +131,22 @@ def article_findings(
     return _run(article_subject(article, now=context.now), context, settings)
 
 
-def on_this_day_shown(*, site: Site | None, days: int = ON_THIS_DAY_DAYS) -> list[OnThisDayShown]:
+# What the site shows On this day for a local date (the almanac's `on_this_day`, by default).
+EntryReader = Callable[..., Any]
+
+
+def on_this_day_shown(
+    *, site: Site | None, days: int = ON_THIS_DAY_DAYS, entry_for: EntryReader | None = None
+) -> list[OnThisDayShown]:
     """Return the On this day entries the site shows from today for `days` days.
 
     The entry's own date is read from the almanac's entry (`date`, or `month` and `day`) when it
-    gives one; the interim almanac gives only a year, and the check then reads dates in its text.
+    gives one; an entry that gives only a year is checked by the dates in its text. `entry_for`
+    (called as `entry_for(day=, zone=)`) reads the entries; the almanac's `on_this_day` by default.
     """
     from dateline.almanac.selectors import on_this_day
 
+    on_this_day = entry_for or on_this_day
     zone = site_settings_for(site=site).zone if site is not None else dt.UTC
     today = local_today(zone)
     shown = []
@@ -170,7 +178,9 @@ def on_this_day_shown(*, site: Site | None, days: int = ON_THIS_DAY_DAYS) -> lis
     return shown
 
 
-def site_wide_subjects(*, site: Site | None) -> Iterator[Subject]:
+def site_wide_subjects(
+    *, site: Site | None, entry_for: EntryReader | None = None
+) -> Iterator[Subject]:
     """Yield the site-wide content readers see: settings, authors, non-article pages, On this day."""
     from dateline.newsroom.models import ArticlePage, Author
 
@@ -183,7 +193,8 @@ def site_wide_subjects(*, site: Site | None) -> Iterator[Subject]:
         pages = pages.descendant_of(site.root_page, inclusive=True)
     for page in pages.specific().order_by("path"):
         yield page_subject(page)
-    yield Subject(kind="site", label="On this day", on_this_day=on_this_day_shown(site=site))
+    shown = on_this_day_shown(site=site, entry_for=entry_for)
+    yield Subject(kind="site", label="On this day", on_this_day=shown)
 
 
 def site_findings(
@@ -191,10 +202,12 @@ def site_findings(
     site: Site | None = None,
     now: dt.datetime | None = None,
     progress: Callable[[int], ProgressBar] | None = None,
+    entry_for: EntryReader | None = None,
 ) -> list[Finding]:
     """Return the findings over the whole site: every live article and all site-wide content.
 
-    `progress(total)` may return a bar (e.g. tqdm's) that is told of each subject checked.
+    `progress(total)` may return a bar (e.g. tqdm's) that is told of each subject checked;
+    `entry_for` reads the On this day entries (see `on_this_day_shown`).
     """
     from dateline.newsroom.models import ArticlePage
 
@@ -204,7 +217,7 @@ def site_findings(
         articles = articles.descendant_of(site.root_page)
     articles = list(articles)
     context, settings = check_context_for(site=site, now=now, whole_site=True)
-    subjects = list(site_wide_subjects(site=site))
+    subjects = list(site_wide_subjects(site=site, entry_for=entry_for))
     bar = progress(len(articles) + len(subjects)) if progress else None
     findings: list[Finding] = []
     for subject in subjects:

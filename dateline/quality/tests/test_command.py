@@ -7,7 +7,6 @@ import io
 import json
 import tempfile
 from pathlib import Path
-from unittest import mock
 
 from django.core.management import call_command
 from django.test import TestCase
@@ -15,6 +14,7 @@ from wagtail.models import Site
 
 from dateline.almanac.selectors import OnThisDayEntry
 from dateline.core.models import SiteSettings
+from dateline.core.testing import require
 from dateline.newsroom.factories import (
     ArticlePageFactory,
     SectionPageFactory,
@@ -23,6 +23,7 @@ from dateline.newsroom.factories import (
 )
 from dateline.pages.models import StandardPage
 from dateline.quality.models import CheckSetting, QualitySettings
+from dateline.quality.selectors import site_findings
 from dateline.quality.tests.helpers import REFERENCE_ABOUT_US, REFERENCE_PAGE
 
 STORY = (
@@ -112,9 +113,8 @@ class SiteCheckTests(TestCase):
             object.__setattr__(entry, "date", dt.date(1983, 5, 20))
             return entry if (day.month, day.day) != (5, 20) else None
 
-        with mock.patch("dateline.almanac.selectors.on_this_day", fake):
-            report = json.loads(run_check("--format", "json")[1])
-        codes = [f["code"] for f in report["findings"]]
+        # An almanac that shows the 20 May entry on other days (the reader is an argument).
+        codes = [finding.code for finding in site_findings(entry_for=fake)]
         self.assertIn("on-this-day-date", codes)
 
     def test_site_settings_switch_a_check_off_and_change_severity(self):
@@ -156,8 +156,7 @@ class TextCheckTests(TestCase):
         self.assertIn("no problems found", output)
 
     def test_reference_page_text(self):
-        if not REFERENCE_PAGE.exists():
-            self.skipTest(f"reference page not found at {REFERENCE_PAGE}")
+        require(REFERENCE_PAGE.exists(), f"reference page not found at {REFERENCE_PAGE}")
         path = str(REFERENCE_PAGE)
         status, output = run_check(
             "--text", path, "--page-text", "--on-this-day-date", "1983-05-20", "--format", "json"
