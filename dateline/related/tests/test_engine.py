@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import SimpleTestCase
 
 from dateline.related import engine, semantic
-from dateline.related.services import related_mode
+from dateline.related.config import related_mode
 from dateline.related.tests.helpers import score_csv
 
 
