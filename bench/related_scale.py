@@ -212,9 +212,7 @@ def exact_top(vector, when, ids, days, matrix, vocabulary, k, exclude):
             query[vocabulary[feature]] = weight
     cos = matrix @ query
     gap = np.abs(days - when.timestamp() / 86400)
-    window = services.window_days()
-    factor = np.where(gap > window, 0.0, 1.0 - 0.5 * gap / window) if window else 1.0
-    scores = cos * factor
+    scores = cos * engine.time_factor(days_apart=gap, window_days=services.window_days())
     scores[ids == exclude] = 0
     top = np.argsort(-scores)[:k]
     return [int(ids[i]) for i in top if scores[i] > 0]
@@ -302,7 +300,7 @@ def run(size: int, texts: list, publishes: int, baseline_cap: int, recall_sample
         started = time.perf_counter()
         found = [
             e.related_id
-            for e, _ in services._candidates(
+            for e, _ in services.candidates_find(
                 vector=profile.vector, published_at=profile.published_at, exclude=profile.pk
             )
         ][:10]
@@ -385,7 +383,7 @@ def run(size: int, texts: list, publishes: int, baseline_cap: int, recall_sample
     profile = RelatedProfile.objects.get(pk=reader.pk)
     for _ in range(10):
         started = time.perf_counter()
-        services._candidates(
+        services.candidates_find(
             vector=profile.vector, published_at=profile.published_at, exclude=profile.pk
         )
         render_baseline.append(time.perf_counter() - started)

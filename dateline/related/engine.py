@@ -29,12 +29,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar, overload
 
 import numpy as np
 
 LEXICAL, SEMANTIC = "lexical", "semantic"
 # What these functions compute without an embedding. The mode the engine runs in is chosen by
-# DATELINE_RELATED_MODE: `services.related_mode()`.
+# DATELINE_RELATED_MODE: `config.related_mode()`.
 MODE = LEXICAL
 # The blend of semantic mode, chosen by cross-validation on the SemEval-2022 Task 8 English pairs
 # (bench/related_quality.py): the embedding's cosine, raised to a power above 1 so that loosely
@@ -286,17 +287,41 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(weight * b[f] for f, weight in a.items() if f in b)
 
 
-def time_factor(*, days_apart: float, window_days: int) -> float:
+@overload
+def time_factor(*, days_apart: float, window_days: int) -> float: ...
+
+
+@overload
+def time_factor(*, days_apart: np.ndarray, window_days: int) -> np.ndarray: ...
+
+
+def time_factor(*, days_apart: float | np.ndarray, window_days: int) -> float | np.ndarray:
     """Return how much the gap between two stories keeps of their similarity (0 outside the window).
 
     1 on the same day, falling linearly to 0.5 at the edge of the window, so a story relates first
-    to coverage of its own period.
+    to coverage of its own period. Works on a float (one pair: `score`, the publish path) and on a
+    numpy array of gaps (the rebuild's matrices) with the same arithmetic, element by element and in
+    the array's own precision, so a rebuild's scores are the ones `score` gives.
     """
+    if isinstance(days_apart, np.ndarray):
+        gaps = np.abs(days_apart)
+        if window_days <= 0:
+            return np.ones_like(gaps)
+        return np.where(gaps > window_days, 0.0, _decay(gaps, window_days))
     days = abs(days_apart)
     if window_days <= 0:
         return 1.0
     if days > window_days:
         return 0.0
+    return _decay(days, window_days)
+
+
+_Gap = TypeVar("_Gap", float, np.ndarray)
+
+
+def _decay(days: _Gap, window_days: int) -> _Gap:
+    # Python floats and float64 arrays give the same IEEE results operation by operation; a float32
+    # array stays float32 (the rebuild's dense candidate search ranks in float32).
     return 1.0 - 0.5 * days / window_days
 
 

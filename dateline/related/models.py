@@ -6,10 +6,12 @@ straight into the engine's storage; deletions are still cascaded by Django and h
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
-def _article_fk(related_name: str, **kwargs) -> models.ForeignKey:
+def _article_fk(related_name: str, **kwargs: Any) -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         "newsroom.ArticlePage",
         on_delete=models.CASCADE,

@@ -181,8 +181,15 @@ class Encoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
-        self.cls = self.tokenizer.token_to_id("[CLS]")
-        self.sep = self.tokenizer.token_to_id("[SEP]")
+        self.cls = self._special_id("[CLS]")
+        self.sep = self._special_id("[SEP]")
+
+    def _special_id(self, token: str) -> int:
+        """Return the id of one of the model's special tokens (every BERT vocabulary has them)."""
+        number = self.tokenizer.token_to_id(token)
+        if number is None:
+            raise ValueError(f"The model's tokenizer has no {token} token.")
+        return number
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Return the WordPiece ids of each text, without special tokens."""

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from dateline.related import services
+from dateline.newsroom.models import ArticlePage
+from dateline.related import config, services
 
 logger = logging.getLogger(__name__)
 
 
-def on_published(sender, instance, **kwargs) -> None:
+def on_published(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
     """Refresh the published article's list and the lists it now belongs in."""
     summary = services.related_article_refresh(article_id=instance.pk)
     logger.info(
         "related (%s): article %s has %s related, entered %s lists, refilled %s",
-        services.related_mode(),
+        config.related_mode(),
         instance.pk,
         summary.own,
         summary.inserted_into,
@@ -22,11 +24,11 @@ def on_published(sender, instance, **kwargs) -> None:
     )
 
 
-def on_unpublished(sender, instance, **kwargs) -> None:
+def on_unpublished(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
     """Withdraw the article from every list and refill those lists."""
     services.related_article_withdraw(article_id=instance.pk)
 
 
-def on_deleted(sender, instance, **kwargs) -> None:
+def on_deleted(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
     """Withdraw a deleted article before its rows go."""
     services.related_article_withdraw(article_id=instance.pk)

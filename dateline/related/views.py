@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.widgets import AdminPageChooser
 
 from dateline.newsroom.models import ArticlePage, SectionPage
-from dateline.related import selectors, services
+from dateline.related import config, selectors, services
 from dateline.related.models import RelatedChoice
 
 
@@ -76,7 +76,7 @@ def article_related(request: HttpRequest, page_id: int) -> HttpResponse:
             "suggestions": suggestions,
             "choices": [(choice, titles.get(choice.related_id, "(deleted)")) for choice in choices],
             "form": ChoiceForm(),
-            "mode": services.related_mode(),
+            "mode": config.related_mode(),
             "profiled": selectors.related_profile(article=article) is not None,
         },
     )

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from django.urls import path, reverse
+from collections.abc import Iterator
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.urls import URLPattern, path, reverse
 from wagtail import hooks
 from wagtail.admin import widgets
+from wagtail.models import Page
 
 from dateline.newsroom.models import ArticlePage
 from dateline.related import views
 
 
 @hooks.register("register_admin_urls")
-def related_admin_urls():
+def related_admin_urls() -> list[URLPattern]:
     """Serve the per-article Related News view under the admin."""
     return [path("related/<int:page_id>/", views.article_related, name="related_article")]
 
 
 @hooks.register("register_page_header_buttons")
-def related_header_button(page, user, view_name, next_url=None):
+def related_header_button(
+    page: Page,
+    user: AbstractBaseUser | AnonymousUser,
+    view_name: str,
+    next_url: str | None = None,
+) -> Iterator[widgets.Button]:
     """Offer editors the article's Related News list (reasons, pins, exclusions)."""
     if (
         isinstance(page.specific_deferred, ArticlePage)

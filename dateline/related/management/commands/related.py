@@ -6,12 +6,15 @@ import contextlib
 import csv
 import sys
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from dateline.related import engine, semantic
-from dateline.related.services import article_items, related_mode, related_rebuild
+from dateline.related.config import related_mode
+from dateline.related.reading import article_items
+from dateline.related.rebuild import related_rebuild
 
 
 class Command(BaseCommand):
@@ -20,7 +23,8 @@ class Command(BaseCommand):
         "re-run); 'score FILE.csv' adds a 'score' column for the text1/text2 columns of a CSV."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare the two actions, `rebuild` and `score`, and their options."""
         sub = parser.add_subparsers(dest="action", required=True)
         rebuild = sub.add_parser(
             "rebuild", help="Recompute all profiles, the index and every stored list."
@@ -41,7 +45,8 @@ class Command(BaseCommand):
         score.add_argument("file", help="CSV with columns text1 and text2 ('-' for stdin)")
         score.add_argument("--output", "-o", default="-", help="where to write (default stdout)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Run the action asked for."""
         if options["action"] == "rebuild":
             if options["check_recall"] < 0:
                 raise CommandError("--check-recall takes a number of stories, 0 or more")
