@@ -1,7 +1,8 @@
 """The related-news scoring engine: features, weights and the similarity every ranking uses.
 
-Pure Python and numpy, no Django: the rebuild, the publish path, the admin's reasons and
-`dateline related score` all call the functions here, so they cannot drift apart.
+Pure Python and numpy, no Django (markup is read through `newsroom.text`, which needs none either):
+the rebuild, the publish path, the admin's reasons and `dateline related score` all call the
+functions here, so they cannot drift apart.
 
 A story becomes a sparse vector of weighted features:
 - text terms (headline counted three times, standfirst twice, body once), lower-cased, stop words
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import math
 import re
 from collections import Counter
@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar, overload
 
 import numpy as np
+
+from dateline.newsroom.text import html_to_text
 
 LEXICAL, SEMANTIC = "lexical", "semantic"
 # What these functions compute without an embedding. The mode the engine runs in is chosen by
@@ -92,15 +94,14 @@ _NAME_RUN = re.compile(
     r"[A-Z][\w'’.-]*[a-zA-Z0-9])*)"
 )
 _SENTENCE_ENDS = frozenset('.!?:;"“”\n')
-_TAGS = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
 def text_clean(text: str) -> str:
-    """Return `text` without markup and with whitespace collapsed (hostile HTML becomes plain words)."""
-    if not text:
-        return ""
-    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", str(text)))).strip()
+    """Return `text` without markup and with whitespace collapsed (hostile HTML becomes plain words).
+
+    Every tag becomes a space, so markup never glues two words together (`newsroom.text`).
+    """
+    return html_to_text(text, tags_as_spaces=True)
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 from wagtail.models import Page
 
+from dateline.newsroom import text
 from dateline.newsroom.models import ArticlePage, ArticlePageTag
 from dateline.related import engine
 
@@ -24,31 +23,13 @@ class ArchiveItem:
     published_at: dt.datetime
 
 
-def _stream_text(raw: object) -> Iterator[str]:
-    """Yield every string inside StreamField data (paragraphs, quotes, captions...)."""
-    if isinstance(raw, str):
-        yield raw
-    elif isinstance(raw, dict):
-        for key, value in raw.items():
-            if key not in ("type", "id", "url", "embed", "image", "alt_text"):
-                yield from _stream_text(value)
-    elif isinstance(raw, list | tuple):
-        for value in raw:
-            yield from _stream_text(value)
-
-
 def body_text(body: object) -> str:
-    """Return the plain text of an article body (StreamValue, JSON string or raw data)."""
-    raw: Any = getattr(body, "raw_data", body)
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return engine.text_clean(raw)
-    try:
-        return engine.text_clean(" ".join(_stream_text(list(raw) if raw is not None else [])))
-    except TypeError:
-        return ""
+    """Return the plain text of an article body as the engine reads it (`newsroom.text.body_text`).
+
+    The stored profiles, fingerprints and embedding keys were computed from this text, so the text
+    layer keeps this reading exactly (tested against frozen outputs in tests/test_reading.py).
+    """
+    return text.body_text(body)
 
 
 def article_items(*, ids: Iterable[int] | None = None) -> list[ArchiveItem]:
