@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import tempfile
 from pathlib import Path
 
 from dateline.settings.base import *  # noqa: F403
 from dateline.settings.base import DATABASES
-from dateline.settings.env import env_str
+from dateline.settings.env import PROJECT_ROOT, env_str
 
 SECRET_KEY = secrets.token_urlsafe(50)
 DEBUG = False
@@ -25,7 +26,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Off so tests measure real renders; dateline/cache/tests switch it on and clear it per test.
 DATELINE_PAGE_CACHE = False
 
-# Several checkouts can test against one PostgreSQL server at once when each names its own database.
-# (PostgreSQL only: for SQLite a name would turn the in-memory test database into a file.)
-if env_str("TEST_DATABASE_NAME") and "sqlite" not in DATABASES["default"]["ENGINE"]:
-    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
+# Several checkouts can test against one PostgreSQL server at once: each gets its own test database,
+# named after its folder unless TEST_DATABASE_NAME says otherwise. (PostgreSQL only: for SQLite a
+# name would turn the in-memory test database into a file.)
+if "sqlite" not in DATABASES["default"]["ENGINE"]:
+    _checkout = re.sub(r"[^a-z0-9]+", "_", PROJECT_ROOT.name.lower()).strip("_") or "checkout"
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("TEST_DATABASE_NAME") or f"test_dateline_{_checkout}"[:63]
+    }
