@@ -18,12 +18,21 @@
 #      page; then bench/publish_visible.py;
 #   5. stop everything it started, by recorded pid.
 # Variables: RUN (state folder, default /tmp/dateline-bench), N_ARTICLES (10000), WAGTAIL_ARTICLES
-# (2000), DURATION (10 s), ROUNDS (3), SKIP_WORDPRESS=1, SKIP_WAGTAIL=1, PUBLISH_ROUNDS (20).
+# (2000), DURATION (10 s), ROUNDS (3), SKIP_WORDPRESS=1, SKIP_WAGTAIL=1, PUBLISH_ROUNDS (20),
+# SHARED_PEERS (the peers' scripts, default ../shared/tools/peers beside the checkout).
+# Needs, besides what it installs itself: root (apt-get), Dateline's .venv (`make install`), the
+# shared peers' scripts (SHARED_PEERS), the package index (the Wagtail peer builds its own
+# virtualenv) and, for WordPress, MariaDB listening on 127.0.0.1:3306 as root without a password
+# (SKIP_WORDPRESS=1 measures without it). It stops with a message when one is missing.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH=${RUN:-/tmp/dateline-bench}   # the peers' common.sh reuses the name RUN for its own folder
-SHARED_PEERS=${SHARED_PEERS:-$REPO/../../shared/tools/peers}
-[[ -d $SHARED_PEERS ]] || SHARED_PEERS=/work/shared/tools/peers
+SHARED_PEERS=${SHARED_PEERS:-$REPO/../shared/tools/peers}
+[[ -d $SHARED_PEERS ]] || { echo "bench/http.sh: the shared peers' scripts are not at $SHARED_PEERS (set SHARED_PEERS)" >&2; exit 1; }
+[[ -x $REPO/.venv/bin/dateline ]] || { echo "bench/http.sh: no .venv in $REPO: run make install first" >&2; exit 1; }
+if [[ ${SKIP_WORDPRESS:-0} != 1 ]] && ! (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; then
+  echo "bench/http.sh: WordPress needs MariaDB on 127.0.0.1:3306 (or set SKIP_WORDPRESS=1)" >&2; exit 1
+fi
 export WP_PORT=${WP_PORT:-8152} STATIC_PORT=${STATIC_PORT:-8153} WAGTAIL_PORT=${WAGTAIL_PORT:-8154}
 APP_PORT=${APP_PORT:-8155} FRONT_PORT=${FRONT_PORT:-8156} UNCACHED_PORT=${UNCACHED_PORT:-8157}
 NOALMANAC_PORT=${NOALMANAC_PORT:-8158}
