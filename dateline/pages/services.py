@@ -22,6 +22,7 @@ def standard_page_ensure(
         slug=slug, title=title, intro=intro, body=json.dumps(body or []), live=False
     )
     page_write(page=page, parent=parent, created=True, publish=True)
+    page.refresh_from_db()  # the publication changed the stored page, not this instance
     return page
 
 
