@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.test import TestCase
 from django.utils.html import escape
 from PIL import Image
+
+from dateline.newsroom.factories import home_page
 
 WP_NS = "http://wordpress.org/export/1.2/"
 # What importing `../shared/seed/reference-article.txt` must give: the demo's reference article
@@ -182,3 +186,16 @@ finished, and the weight limit of eighteen tonnes remains in force for now.</p>
 <footer><p>Copyright The Valley Times. All rights reserved.</p></footer>
 </body></html>
 """
+
+
+class ImportTestCase(TestCase):
+    """A site with a home page, and a scratch folder (`self.folder`) for each test's files."""
+
+    @classmethod
+    def setUpTestData(cls):
+        home_page()
+
+    def setUp(self):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.folder = Path(folder.name)

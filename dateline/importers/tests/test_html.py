@@ -18,6 +18,7 @@ from dateline.importers.html.plaintext import capture_parse, parse_date_line, sp
 from dateline.importers.tests.fixtures import (
     ARTICLE_HTML,
     REFERENCE_ARTICLE,
+    ImportTestCase,
     body_blocks,
     png_bytes,
     write,
@@ -95,15 +96,9 @@ class CaptureTests(SimpleTestCase):
 
 
 @override_settings(MEDIA_ROOT=MEDIA_ROOT)
-class HtmlImportTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        home_page()
-
+class HtmlImportTests(ImportTestCase):
     def setUp(self):
-        folder = tempfile.TemporaryDirectory()
-        self.addCleanup(folder.cleanup)
-        self.folder = Path(folder.name)
+        super().setUp()
         write(self.folder, "bridge.html", ARTICLE_HTML)
         (self.folder / "bridge.png").write_bytes(png_bytes())
 

@@ -8,15 +8,14 @@ import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import override_settings
 
 from dateline.core.publishing import PublishProblem, PublishRequest
 from dateline.core.routing import reserved_slugs
 from dateline.core.testing import publish_guards_only
 from dateline.importers.html import html_import
-from dateline.importers.tests.fixtures import ARTICLE_HTML, item, write, wxr
+from dateline.importers.tests.fixtures import ARTICLE_HTML, ImportTestCase, item, write, wxr
 from dateline.importers.wordpress import wordpress_import
-from dateline.newsroom.factories import home_page
 from dateline.newsroom.models import ArticlePage, SectionPage
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dateline-pipeline-test-media-"))
@@ -31,17 +30,8 @@ def on_this_day_page() -> str:
 
 
 @override_settings(MEDIA_ROOT=MEDIA_ROOT)
-class ReservedSlugTests(TestCase):
+class ReservedSlugTests(ImportTestCase):
     """A section never takes a slug the site routes elsewhere: /on-this-day/ is the almanac's."""
-
-    @classmethod
-    def setUpTestData(cls):
-        home_page()
-
-    def setUp(self):
-        folder = tempfile.TemporaryDirectory()
-        self.addCleanup(folder.cleanup)
-        self.folder = Path(folder.name)
 
     def assert_served_elsewhere(self, section: SectionPage) -> None:
         self.assertIn("on-this-day", reserved_slugs())
@@ -81,17 +71,11 @@ def placeholder_guard(request: PublishRequest) -> list[PublishProblem]:
 
 
 @override_settings(MEDIA_ROOT=MEDIA_ROOT)
-class QualityProblemTests(TestCase):
+class QualityProblemTests(ImportTestCase):
     """Imports publish despite the publish guards' problems, and their report names each one."""
 
-    @classmethod
-    def setUpTestData(cls):
-        home_page()
-
     def setUp(self):
-        folder = tempfile.TemporaryDirectory()
-        self.addCleanup(folder.cleanup)
-        self.folder = Path(folder.name)
+        super().setUp()
         # Only this test's guard, so the counts are its own (not the quality policy's as well).
         self.enterContext(publish_guards_only(**{GUARD: placeholder_guard}))
 

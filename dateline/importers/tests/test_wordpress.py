@@ -17,7 +17,14 @@ from wagtail.models import Page, Revision
 from dateline.importers.models import ImportedItem
 from dateline.importers.pipeline import ItemOutcome
 from dateline.importers.report import ImportFailed
-from dateline.importers.tests.fixtures import attachment, item, png_bytes, write, wxr
+from dateline.importers.tests.fixtures import (
+    ImportTestCase,
+    attachment,
+    item,
+    png_bytes,
+    write,
+    wxr,
+)
 from dateline.importers.wordpress import wordpress_import
 from dateline.newsroom.factories import home_page
 from dateline.newsroom.models import ArticlePage, Author, SectionPage
@@ -234,17 +241,8 @@ class FreshImportTests(TestCase):
         self.assertFalse(ArticlePage.objects.exists())
 
 
-class RefusedExportTests(TestCase):
+class RefusedExportTests(ImportTestCase):
     """Bad files are refused with a message naming the fault, before anything is written."""
-
-    @classmethod
-    def setUpTestData(cls):
-        home_page()
-
-    def setUp(self):
-        folder = tempfile.TemporaryDirectory()
-        self.addCleanup(folder.cleanup)
-        self.folder = Path(folder.name)
 
     def refused(self, text: str, *expected: str) -> str:
         path = write(self.folder, "bad.xml", text)
