@@ -83,8 +83,8 @@ class PublishBlocked(Exception):
         super().__init__(f"{page.title!r} was not published ({path}): {listed}")
 
 
-# A guard returns the problems it finds; it may raise PublishBlocked itself (e.g. after deciding
-# that an override is not allowed), and may record an override it accepts.
+# A guard returns the problems it finds; one that accepts a permitted override records it and marks
+# the problems `overridden`.
 Guard = Callable[[PublishRequest], list[PublishProblem]]
 
 
@@ -166,8 +166,8 @@ def publish_check(
     """Run every guard on `page` as it would be published by `path`; apply the path's policy.
 
     Raise PublishBlocked when a guard's problems stop the publication on this path; otherwise
-    return the problems (reported for imports and the demo, logged otherwise). A guard may itself
-    allow a blocking path's publication (a permitted override) by returning no problems.
+    return the problems (reported for imports and the demo, logged otherwise). A guard that accepts
+    a permitted override returns its problems marked `overridden`, which no longer block.
     """
     state = _current()
     path = path or state.path
