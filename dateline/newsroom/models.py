@@ -186,7 +186,7 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
 
     content_panels = [
-        FieldPanel("title", heading="Headline"),
+        TitleFieldPanel("title", heading="Headline"),
         FieldPanel("standfirst"),
         MultiFieldPanel(
             [

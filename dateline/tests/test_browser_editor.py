@@ -74,3 +74,31 @@ def test_approve_and_publish_is_refused_with_the_reasons(
     assert not story.live
     assert story.workflow_states.get().status == WorkflowState.STATUS_IN_PROGRESS
     page.close()
+
+
+@pytest.fixture
+def desk():
+    """A section and an author, and a superuser editor to write with."""
+    section = SectionPageFactory(parent=home_page(), title="Local", slug="local")
+    AuthorFactory(name="Mei Lin", slug="mei-lin")
+    get_user_model().objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    return section
+
+
+def test_a_new_article_saves_on_the_first_try(live_server, desk, browser, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, live_server.url, "editor", PASSWORD)
+    page.goto(f"{live_server.url}/admin/pages/add/newsroom/articlepage/{desk.pk}/")
+    page.fill("#id_title", "Harbour cranes return to the old docks")
+    page.keyboard.press("Tab")  # the journalist types the headline only: the slug follows it
+    page.get_by_role("button", name="Choose author").first.click()
+    page.get_by_role("link", name="Mei Lin").click()
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+    messages = page.locator(".messages").inner_text()
+    assert "Page 'Harbour cranes return to the old docks' created" in messages, messages
+    story = ArticlePage.objects.get(title="Harbour cranes return to the old docks")
+    assert story.slug == "harbour-cranes-return-to-the-old-docks"
+    assert page.url.endswith(f"/admin/pages/{story.pk}/edit/")
+    page.close()
