@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model_string
@@ -186,6 +186,7 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
 
     content_panels = [
+        # Wagtail's title panel: typing the headline fills the slug, as on every Wagtail page.
         TitleFieldPanel("title", heading="Headline"),
         FieldPanel("standfirst"),
         MultiFieldPanel(
