@@ -16,7 +16,7 @@ from dateline.core.publishing import (
     publish_path,
 )
 from dateline.newsroom.services import page_unpublish
-from dateline.quality.policy import OVERRIDE_PERMISSION, checked_page
+from dateline.quality.policy import OVERRIDE_PERMISSION, checked_page, page_errors
 from dateline.quality.services import OVERRIDE_ACTION
 
 # The override button posts the publish action with this value, so Wagtail publishes as usual.
@@ -65,30 +65,37 @@ def block_publishing_on_errors(request, page):
 
 
 class PublishOverrideMenuItem(ActionMenuItem):
-    """ "Publish despite quality errors", for editors holding the override permission."""
+    """ "Publish despite quality errors": for editors holding the override permission, on a page
+    whose last saved version has errors, after the plain actions (a journalist's first choice is
+    never the override)."""
 
     label = "Publish despite quality errors"
     name = "action-publish"
     icon_name = "warning"
     template_name = "quality/override_menu_item.html"
-    order = 25
+    # After Save draft, Publish, Submit for moderation and the workflow's own actions.
+    order = 70
 
     def is_shown(self, context):
+        """Show it to permitted editors who may publish the page, when it has errors."""
         if not context["request"].user.has_perm(OVERRIDE_PERMISSION):
             return False
         if context["view"] == "create":
-            return (
-                context["parent_page"]
-                .permissions_for_user(context["request"].user)
-                .can_publish_subpage()
-            )
+            return False  # nothing is checked before the first save
         page = context.get("page")
-        if page is None or not _checked_model(page.specific if hasattr(page, "specific") else page):
+        if page is None:
             return False
-        return (
-            not context["locked_for_user"]
-            and self.get_user_page_permissions_tester(context).can_publish()
-        )
+        specific = page.specific if hasattr(page, "specific") else page
+        if not _checked_model(specific):
+            return False
+        if (
+            context["locked_for_user"]
+            or not self.get_user_page_permissions_tester(context).can_publish()
+        ):
+            return False
+        revision = specific.get_latest_revision()
+        draft = revision.as_object() if revision is not None else specific
+        return bool(page_errors(draft))
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)

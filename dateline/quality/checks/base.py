@@ -70,9 +70,28 @@ class Check:
         return context.thresholds.get(name, self.defaults[name])
 
 
+def excerpt_around(text: str, start: int, end: int, *, width: int = 60) -> str:
+    """Return the words around `text[start:end]`, about `width` characters each side, never a
+    word cut in half: an ellipsis marks text left out at either end."""
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    if lo > 0 and not text[lo - 1].isspace():
+        lo = text.find(" ", lo, start) + 1 or lo  # start at the next whole word
+    if hi < len(text) and not text[hi].isspace():
+        space = text.rfind(" ", end, hi)
+        hi = space if space != -1 else hi  # end after the last whole word
+    excerpt = text[lo:hi].strip()
+    return ("…" if lo > 0 else "") + excerpt + ("…" if hi < len(text) else "")
+
+
 def _shorten(text: str, limit: int = 160) -> str:
+    """Return `text` on one line, cut at a word boundary (with an ellipsis) when longer than `limit`."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]  # never end inside a word
+    return cut.rstrip(" ,;:") + "…"
 
 
 _REGISTRY: dict[str, Check] = {}

@@ -26,6 +26,7 @@ class FuturePublicationDate(Check):
         yield self.finding(
             subject,
             f"The publication date ({local:%d %B %Y %H:%M}) is in the future but the story is not "
-            "scheduled: correct the date under Dates, or set “Go-live date” in the Settings tab.",
+            "scheduled: correct the date under Dates, or schedule it for that time under Status → "
+            "Set schedule (the status button at the top right of the editor).",
             where="publication date",
         )

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
-from dateline.quality.checks.base import Check, Finding
+from dateline.quality.checks.base import Check, Finding, excerpt_around
 from dateline.quality.subjects import CheckContext, Subject
 
 # Characters of context on each side of a match in a finding's excerpt.
@@ -33,11 +33,12 @@ class TextPatternCheck(Check):
             for name, pattern in self.patterns:
                 match = pattern.search(part.text)
                 if match:
-                    start, end = match.start(), match.end()
                     yield self.finding(
                         subject,
                         self.message(name=name, found=match.group(0), where=part.where),
                         where=part.where,
-                        excerpt=part.text[max(0, start - EXCERPT_WIDTH) : end + EXCERPT_WIDTH],
+                        excerpt=excerpt_around(
+                            part.text, match.start(), match.end(), width=EXCERPT_WIDTH
+                        ),
                     )
                     break

@@ -101,3 +101,29 @@ class EditorQualityTests(DeskTestCase):
             self.form(CLEAN, title=long_title.strip(), **{"action-publish": "action-publish"}),
         )
         self.assertTrue(self.article().live)
+
+    def test_the_override_is_offered_only_when_there_are_errors_and_after_the_plain_actions(self):
+        self.client.force_login(self.chief)
+        create = self.client.get(self.add_url()).content.decode()
+        self.assertNotIn("Publish despite quality errors", create, "nothing is checked yet")
+        self.client.post(self.add_url(), self.form(CLEAN))
+        edit_url = reverse("wagtailadmin_pages:edit", args=(self.article().pk,))
+        clean = self.client.get(edit_url).content.decode()
+        self.assertNotIn("Publish despite quality errors", clean, "no errors: no override")
+        self.client.post(edit_url, self.form(FILLER))
+        html = self.client.get(edit_url).content.decode()
+        self.assertLess(html.index(">Publish<"), html.index("Publish despite quality errors"))
+
+    def test_the_panel_names_checks_in_words_and_cuts_excerpts_between_words(self):
+        self.client.force_login(self.editor)
+        long_filler = (
+            f"{FILLER} " + "The council met for a long session about the river bridge. " * 6
+        )
+        self.client.post(self.add_url(), self.form(long_filler))
+        html = self.client.get(
+            reverse("wagtailadmin_pages:edit", args=(self.article().pk,))
+        ).content.decode()
+        self.assertIn("Error: Filler text", html)
+        excerpt = html[html.index("<q>") + 3 : html.index("</q>")]
+        self.assertTrue(excerpt.endswith("…"), excerpt)
+        self.assertIn(excerpt.strip("…").split()[-1], long_filler.split(), "no word cut in half")
