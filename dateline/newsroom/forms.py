@@ -6,7 +6,17 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 
 class ArticlePageForm(WagtailAdminPageForm):
-    """The article editor: an article credits at least one author, each once, even as a draft."""
+    """The article editor: an article credits at least one author, each once, even as a draft.
+
+    "Additional sections" offers every section but the one the story is filed under (its parent).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("additional_sections")
+        parent = getattr(self, "parent_page", None)
+        if field is not None and parent is not None:
+            field.queryset = field.queryset.exclude(pk=parent.pk).order_by("title")
 
     def clean(self):
         cleaned_data = super().clean()

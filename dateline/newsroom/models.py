@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -200,7 +201,10 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
         FieldPanel("body"),
         InlinePanel("article_authors", heading="Authors", label="Author", min_num=1),
         MultiFieldPanel(
-            [FieldPanel("additional_sections"), FieldPanel("tags")],
+            [
+                FieldPanel("additional_sections", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("tags"),
+            ],
             heading="Sections and tags",
         ),
         MultiFieldPanel([FieldPanel("published_at"), FieldPanel("updated_at")], heading="Dates"),

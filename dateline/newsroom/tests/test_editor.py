@@ -138,3 +138,21 @@ class ReservedSlugTests(WagtailPageTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertTrue(children.filter(slug="history").exists())
+
+
+class SectionChoiceTests(WagtailPageTestCase):
+    """Further sections are ticked in a list that leaves out the section the story is filed under."""
+
+    @classmethod
+    def setUpTestData(cls):
+        home = home_page()
+        cls.china = SectionPageFactory(parent=home, title="China News", slug="china-news")
+        cls.russia = SectionPageFactory(parent=home, title="Russia News", slug="russia-news")
+        cls.editor = get_user_model().objects.create_superuser("editor", "e@example.org", "pw")
+
+    def test_checkboxes_without_the_primary_section(self):
+        self.client.force_login(self.editor)
+        add = reverse("wagtailadmin_pages:add", args=("newsroom", "articlepage", self.china.pk))
+        html = self.client.get(add).content.decode()
+        self.assertIn(f'type="checkbox" name="additional_sections" value="{self.russia.pk}"', html)
+        self.assertNotIn(f'name="additional_sections" value="{self.china.pk}"', html)
