@@ -14,5 +14,10 @@ class CacheConfig(AppConfig):
         from dateline.core import memo
 
         signals.connect()
+        from dateline.cache.services import cache_purge_on_commit
+        from dateline.core import cachetags
+
+        # Features ask for purges through core (cachetags.cache_tags_purge), never through us.
+        cachetags.cache_tags_purger_set(lambda tags: cache_purge_on_commit(tags=tags))
         # Site-wide reads (navigation, settings) are remembered until the next purge moves the token.
         memo.token_source_set(store.current_seq)

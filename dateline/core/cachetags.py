@@ -9,7 +9,7 @@ tag vocabulary that other features use.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest
 
@@ -53,6 +53,33 @@ def tag_tag(pk: int) -> str:
 def tag_articles_tag(pk: int) -> str:
     """Return the tag of the listing of stories carrying the (taggit) tag `pk`."""
     return f"tag-articles-{pk}"
+
+
+def related_list_tag(pk: int) -> str:
+    """Return the tag of the page showing article `pk`'s Related News list (its own page)."""
+    return f"related-{pk}"
+
+
+# The function that purges pages by tag, registered by the cache app when it starts
+# (`cache_tags_purger_set`); features ask for purges through `cache_tags_purge`.
+_purger: Callable[[tuple[str, ...]], None] | None = None
+
+
+def cache_tags_purger_set(purger: Callable[[tuple[str, ...]], None] | None) -> None:
+    """Register the function that purges the pages carrying given tags (the cache app's)."""
+    global _purger
+    _purger = purger
+
+
+def cache_tags_purge(tags: Iterable[str]) -> None:
+    """Ask for the pages carrying `tags` to be purged once the current transaction commits.
+
+    For changes no Wagtail signal announces (a Related News list recomputed, an editor's pin):
+    the feature names what changed and the cache, if installed, purges it. A no-op without one.
+    """
+    wanted = tuple(tags)
+    if _purger is not None and wanted:
+        _purger(wanted)
 
 
 def cache_tags_add(request: HttpRequest | None, *tags: str | Iterable[str]) -> None:

@@ -124,7 +124,8 @@ def related_article_refresh(*, article_id: int) -> RefreshSummary:
         article_id=article_id,
         limit=stored_limit(),
     )
-    links_write({article_id: own})
+    # Its own page is purged by the publication itself (cache signals); the lists below are not.
+    links_write({article_id: own}, purge=False)
     profile.save(update_fields=["floor"])
     summary.own = len(own)
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from dateline.core.cachetags import cache_tags_purge, related_list_tag
 from dateline.related.models import RelatedLink
 from dateline.related.ranking import Entry
 
@@ -54,9 +55,15 @@ def link_row(article_id: int, rank: int, entry: Entry) -> LinkRow:
     )
 
 
-def links_write(lists: dict[int, list[Entry]]) -> None:
-    """Replace the stored lists of the given articles."""
+def links_write(lists: dict[int, list[Entry]], *, purge: bool = True) -> None:
+    """Replace the stored lists of the given articles, and have the pages showing them purged.
+
+    `purge` False: the caller knows those pages are purged anyway (a story's own list, written in
+    the transaction that publishes it, whose purge covers its page).
+    """
     ids = list(lists)
+    if purge:
+        cache_tags_purge(related_list_tag(pk) for pk in ids)
     for start in range(0, len(ids), 500):
         RelatedLink.objects.filter(article_id__in=ids[start : start + 500]).delete()
     table = RelatedLink._meta.db_table

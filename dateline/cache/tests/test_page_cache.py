@@ -166,6 +166,27 @@ class InvalidationTests(PageCacheTestCase):
         self.assertContains(self.client.get(self.second.url), "New pier opens in spring")
         self.assertContains(self.client.get(self.first.url), "New pier opens in spring")
 
+    def test_a_new_story_entering_another_storys_related_news_purges_that_page(self):
+        def publish():
+            new = ArticlePageFactory(
+                parent=self.desk_c,
+                slug="ferry-strike",
+                standfirst="",
+                title="Harbour ferry crews strike over the winter timetable",
+                body=paragraphs(
+                    "Harbour Ferry Company crews at Millbrook harbour stopped the crossings.",
+                    "The ferry timetable for the winter was the cause, the crews said.",
+                ),
+                authors=[self.xu],
+                tags=["ferries"],
+            )
+            new.save_revision().publish()
+
+        purged = self.purged_after(publish)
+        # The story it now appears beside (Related News), though nothing else links it there.
+        self.assertIn("first", purged)
+        self.assertContains(self.client.get(self.first.url), "Harbour ferry crews strike")
+
     def test_unpublishing_purges_the_same_pages_and_the_article_is_gone(self):
         purged = self.purged_after(self.second.unpublish)
         self.assertEqual(purged, {"second", "first", "desk_a", "home", "yan", "ferries"})

@@ -15,6 +15,8 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dateline.core import cachetags
+from dateline.core.cachetags import cache_tags_purge
 from dateline.related import semantic
 from dateline.related.models import RelatedLink, RelatedPosting, RelatedProfile, RelatedTerm
 from dateline.related.rebuild.lists import BlockLists, lists_block
@@ -161,6 +163,8 @@ def archive_settle(
             ("term", "df"),
             [(name[:255], int(count)) for name, count in zip(names, df.tolist(), strict=True)],
         )
+    # Every list may have changed: every page showing one is purged once the rebuild commits.
+    cache_tags_purge([cachetags.ALL])
     # Fresh statistics for the query planner after a bulk load.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 
-from dateline.core.cachetags import cache_tags_add, page_tag
+from dateline.core.cachetags import cache_tags_add, page_tag, related_list_tag
 from dateline.core.features import feature_enabled
 from dateline.newsroom.models import ArticlePage
 from dateline.related.selectors import related_articles
@@ -20,8 +20,13 @@ def related_news(context: template.Context, article: ArticlePage) -> dict[str, o
     items = (
         related_articles(article=article, limit=settings.DATELINE_RELATED_LIMIT) if enabled else []
     )
-    # The page must be purged when any story it shows here changes (docs/caching.md).
-    cache_tags_add(context.get("request"), (page_tag(item.pk) for item in items))
+    # The page must be purged when any story it shows here changes, or when its list does
+    # (docs/caching.md).
+    cache_tags_add(
+        context.get("request"),
+        (page_tag(item.pk) for item in items),
+        related_list_tag(article.pk),
+    )
     request = context.get("request")
     links = [(item, item.url(request)) for item in items]
     return {"enabled": enabled, "links": links, "request": request}
