@@ -231,6 +231,12 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
         super().save(*args, **kwargs)
 
     @property
+    def display_published_at(self) -> dt.datetime:
+        """Return the date line's moment: the publication date, or for a draft (a preview) the time
+        it is scheduled for, else now: when it would be published."""
+        return self.published_at or self.first_published_at or self.go_live_at or timezone.now()
+
+    @property
     def display_updated_at(self):
         """Return when the story last changed for readers: the editor's date or the last publication."""
         return self.updated_at or self.last_published_at

@@ -45,7 +45,7 @@ def _block_sql() -> str:
     )
 
 
-def _aware(value: object) -> dt.datetime | None:
+def aware_datetime(value: object) -> dt.datetime | None:
     """Return a database datetime as an aware one (SQLite hands plain SQL a string, in UTC)."""
     if isinstance(value, str):
         value = parse_datetime(value)
@@ -67,7 +67,9 @@ def related_articles(*, article: ArticlePage, limit: int = 5) -> list[RelatedIte
     with connection.cursor() as cursor:
         cursor.execute(_block_sql(), [article.pk, True, article.pk, limit])
         rows = cursor.fetchall()
-    return [RelatedItem(pk, title, url_path, _aware(when)) for pk, title, url_path, when in rows]
+    return [
+        RelatedItem(pk, title, url_path, aware_datetime(when)) for pk, title, url_path, when in rows
+    ]
 
 
 def related_explained(*, article: ArticlePage) -> list[dict]:
