@@ -22,6 +22,9 @@ class RelatedConfig(AppConfig):
         page_published.connect(signals.on_published, sender=ArticlePage, dispatch_uid="related")
         page_unpublished.connect(signals.on_unpublished, sender=ArticlePage, dispatch_uid="related")
         pre_delete.connect(signals.on_deleted, sender=ArticlePage, dispatch_uid="related")
+        from dateline.related.panels import related_panel_install
+
+        related_panel_install()
         # A deployment that asks for semantic mode without the model stops here, not at a publish.
         try:
             mode = config.related_mode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +15,9 @@ from wagtail.admin.widgets import AdminPageChooser
 
 from dateline.newsroom.models import ArticlePage, SectionPage
 from dateline.related import config, selectors, services
+from dateline.related.explain import reasons_in_words
 from dateline.related.models import RelatedChoice
+from dateline.related.reading import body_text
 
 
 class ChoiceForm(forms.Form):
@@ -37,6 +40,14 @@ def _article(request: HttpRequest, page_id: int) -> ArticlePage:
     return article
 
 
+def _texts(story: tuple[str, str, object] | None) -> list[str]:
+    """Return a story's headline, standfirst and body text, to find how it writes names."""
+    if story is None:
+        return []
+    title, standfirst, body = story
+    return [title, standfirst, body_text(body)]
+
+
 @require_http_methods(["GET", "POST"])
 def article_related(request: HttpRequest, page_id: int) -> HttpResponse:
     """Show why each story is in the article's list, and let the editor pin or exclude stories."""
@@ -55,13 +66,21 @@ def article_related(request: HttpRequest, page_id: int) -> HttpResponse:
                 messages.success(request, f"Related News updated for “{article.title}”.")
             return redirect(reverse("related_article", args=[article.pk]))
         messages.error(request, "Choose a story and an action.")
-    suggestions = selectors.related_explained(article=article)
+    # Only the rows readers see (the stored list keeps a spare one for trimming).
+    suggestions = selectors.related_explained(article=article)[: settings.DATELINE_RELATED_LIMIT]
     section_titles = dict(SectionPage.objects.values_list("pk", "title"))
+    pages = ArticlePage.objects.in_bulk([article.pk, *(item["related_id"] for item in suggestions)])
+    stories = {pk: (page.title, page.standfirst, page.body) for pk, page in pages.items()}
     for item in suggestions:
         item["reasons"]["sections"] = [
             section_titles.get(int(s), s) if str(s).isdigit() else s
             for s in item["reasons"].get("sections", [])
         ]
+        texts = [
+            text for pk in (article.pk, item["related_id"]) for text in _texts(stories.get(pk))
+        ]
+        item["lines"] = reasons_in_words(item["reasons"], texts)
+        item["page"] = pages.get(item["related_id"])
     choices = selectors.related_choices(article=article)
     titles = dict(
         ArticlePage.objects.filter(pk__in=[c.related_id for c in choices]).values_list(

@@ -59,7 +59,9 @@ class PreviewTests(WagtailPageTestCase):
         )
         self.assertEqual(self.client.post(url, form).status_code, 200)
         soup = BeautifulSoup(self.client.get(url).content, "html.parser")
-        self.assertTrue(soup.select_one(".dateline time").get_text(strip=True), "an empty date line")
+        self.assertTrue(
+            soup.select_one(".dateline time").get_text(strip=True), "an empty date line"
+        )
         block = soup.select_one(".related-news")
         self.assertIsNotNone(block, "no Related News in the preview")
         titles = [link.get_text(strip=True) for link in block.select("a")]

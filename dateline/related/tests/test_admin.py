@@ -6,9 +6,11 @@ import io
 from html.parser import HTMLParser
 
 from django.core.management import CommandError, call_command
+from django.test import SimpleTestCase
 from django.urls import reverse
 
 from dateline.related.config import related_mode
+from dateline.related.explain import days_in_words, reasons_in_words
 from dateline.related.models import RelatedChoice, RelatedLink
 from dateline.related.tests.test_related import EngineFixture, titles
 
@@ -91,3 +93,48 @@ class RebuildCommandTests(EngineFixture):
         self.assertIn("Search: exact", out.getvalue())
         with self.assertRaises(CommandError):
             call_command("related", "rebuild", "--check-recall", "-1", stdout=io.StringIO())
+
+
+class EditorPanelTests(EngineFixture):
+    def test_the_edit_page_shows_the_list_and_a_visible_button_to_manage_it(self):
+        self.login()
+        html = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.story.pk])).content
+        panel = html.decode()[html.decode().index("data-related-panel") :]
+        self.assertIn(self.trade.title, panel[:3000])
+        manage = reverse("related_article", args=[self.story.pk])
+        self.assertIn(f'class="button button-small button-secondary" href="{manage}"', panel)
+
+    def test_reasons_read_in_words_with_names_as_written(self):
+        self.login()
+        html = self.client.get(reverse("related_article", args=[self.story.pk])).content.decode()
+        parser = Rows()
+        parser.feed(html)
+        row = parser.rows[self.trade.pk]
+        self.assertNotIn("similarity 0.", row, "scores are not reasons")
+        self.assertRegex(row, r"same day|same week|days apart|months apart|years? apart")
+
+
+class ReasonsInWordsTests(SimpleTestCase):
+    def test_names_as_the_stories_write_them_and_time_as_people_say_it(self):
+        texts = ["Wang Yi met Sergei Lavrov's deputy in Beijing."]
+        lines = reasons_in_words(
+            {
+                "names": ["wang yi", "sergei lavrov", "unknown person"],
+                "tags": ["diplomacy", "ukraine"],
+                "days_apart": 3,
+                "text_similarity": 0.3,
+                "semantic_similarity": 0.72,
+            },
+            texts,
+        )
+        self.assertEqual(
+            lines,
+            [
+                "Shared names: Wang Yi, Sergei Lavrov, Unknown Person",
+                "Shared tags: diplomacy, ukraine",
+                "Same week; some wording in common, close in meaning",
+            ],
+        )
+        self.assertEqual(days_in_words(40), "a month apart")
+        self.assertEqual(days_in_words(0), "same day")
+        self.assertEqual(days_in_words(800), "2 years apart")
