@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
-from dateline.core.pagination import paginate
-from dateline.search.selectors import clean_query, search_articles
+from dateline.search.selectors import clean_query, clean_sort, search_results
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """Show articles matching `?q=`, paginated with `?page=`; never fails on a reader's input."""
+    """Show stories matching `?q=`, by relevance or `?sort=date`, paginated with `?page=`.
+
+    Never fails on a reader's input: any query, sort or page number gives a page.
+    """
     query = clean_query(request.GET.get("q"))
-    results = paginate(
-        search_articles(query=query),
-        page=request.GET.get("page"),
-        per_page=settings.DATELINE_ARTICLES_PER_PAGE,
+    sort = clean_sort(request.GET.get("sort"))
+    found = search_results(query=query, sort=sort, page=request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "search/search.html",
+        {"query": query, "sort": sort, "results": found.page, "found": found},
     )
-    return TemplateResponse(request, "search/search.html", {"query": query, "results": results})

@@ -172,6 +172,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # Newsroom behaviour.
 DATELINE_ARTICLES_PER_PAGE = env_int("DATELINE_ARTICLES_PER_PAGE", 20)
 DATELINE_RELATED_LIMIT = env_int("DATELINE_RELATED_LIMIT", 5)
+# The reader search's language: PostgreSQL's text search configuration (stemming, stop words);
+# SQLite's index always stems English (Porter).
+DATELINE_SEARCH_LANGUAGE = env_str("DATELINE_SEARCH_LANGUAGE", "english")
 # Features listed here render nothing, e.g. DATELINE_DISABLED_FEATURES=related,almanac
 DATELINE_DISABLED_FEATURES = env_list("DATELINE_DISABLED_FEATURES")
 # Blocking threads per granian worker (`dateline serve`); empty: by the database (cli.server_threads).
