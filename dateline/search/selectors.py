@@ -160,20 +160,35 @@ def search_results(*, query: str, sort: str, page: str | None) -> SearchResults:
         if pk in articles
     ]
     outcome = SearchResults(page=current, results=results)
-    if words and paginator.count < 3:
-        outcome.suggestion = suggestion_for(words)
+    # The vocabulary is asked on every search, so a page's query count does not depend on how
+    # many stories matched; the costlier look for a better word runs only for unknown words.
+    unknown = unknown_words(words)
+    if unknown and paginator.count < 3:
+        outcome.suggestion = suggestion_for(words, unknown=unknown)
     return outcome
 
 
-def suggestion_for(words: list[str]) -> str:
+def unknown_words(words: list[str]) -> set[str]:
+    """Return the words of a query that the archive never uses (numbers and short words aside)."""
+    checkable = {word for word in words if len(word) >= 3 and not word.isdigit()}
+    if not checkable:
+        return set()
+    known = SearchTerm.objects.filter(word__in=checkable).values_list("word", flat=True)
+    return checkable - set(known)
+
+
+def suggestion_for(words: list[str], *, unknown: set[str] | None = None) -> str:
     """Return the query with misspelt words replaced by the archive's nearest ones, or "".
 
-    A word the archive never uses is replaced by the most similar word it does use (same first
-    letter, a similar length); the suggestion is offered only when it finds stories.
+    A word the archive never uses (`unknown`, asked of the vocabulary when not given) is replaced
+    by the most similar word it does use (same first letter, a similar length); the suggestion is
+    offered only when it finds stories.
     """
+    if unknown is None:
+        unknown = unknown_words(words)
     changed, better = False, []
     for word in words:
-        if len(word) < 3 or word.isdigit() or SearchTerm.objects.filter(word=word).exists():
+        if word not in unknown:
             better.append(word)
             continue
         candidates = list(
