@@ -14,7 +14,7 @@ stamp="$VENV/.dateline-installed"
 
 # pip prints a warning for every package a configured local index lacks; they are noise, not errors.
 quiet_pip() {
-  "$VENV/bin/python" -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+  "$VENV/bin/python" -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2 || true)
 }
 
 if [ ! -x "$VENV/bin/python" ]; then
