@@ -340,6 +340,8 @@ def backup_restore(
     started = time.monotonic()
     path = Path(path)
     manifest = archive_verify(path)
+    # A new data folder may not exist yet: SQLite creates its file there.
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     media_root = Path(settings.MEDIA_ROOT)
     held = database_contents()
     files = media_contents(media_root)
