@@ -219,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         print("  demo   prepare a SQLite demo site with sample content and serve it")
         print("  serve  run the production server (granian, with the page cache)")
         print("  check  the editorial quality report; import: import an archive")
+        print("  backup PATH / restore PATH  one archive of the database and media, and back")
         print("  manage <command>  any Django/Wagtail management command, unaliased")
         print("  any other word runs the Django management command of that name\n")
     manage(_resolve_alias(argv))

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything, lint, then run the whole test suite on SQLite and again on PostgreSQL.
+# Install everything from the lock, lint, run the production smoke test, then the whole test suite on
+# SQLite and again on PostgreSQL.
 #
 #   TEST_POSTGRES_URL   PostgreSQL to test on (default postgres://postgres@127.0.0.1:5432/test)
 #   TEST_DATABASES      "sqlite postgres" (default), or just one of them
@@ -42,6 +43,13 @@ echo "==> manage.py check";      "$PY" manage.py check
 echo "==> makemigrations --check"; "$PY" manage.py makemigrations --check --dry-run
 echo "==> lint-imports (architecture contracts, pyproject.toml)"; "$VENV/bin/lint-imports"
 echo "==> mypy";                 "$VENV/bin/mypy" dateline
+
+# A fresh environment from requirements/production.txt alone, and every `dateline` command in it
+# (DATELINE_SMOKE=0 skips it locally; CI always runs it).
+if [ "${DATELINE_SMOKE:-1}" != 0 ] || [ "${CI:-}" = true ]; then
+  echo "==> production smoke test (scripts/smoke.sh)"
+  ./scripts/smoke.sh
+fi
 
 status=0
 for database in ${TEST_DATABASES:-sqlite postgres}; do

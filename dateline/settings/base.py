@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "dateline.quality",
     "dateline.cache",
     "dateline.demo",
+    "dateline.backup",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
