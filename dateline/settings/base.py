@@ -175,6 +175,9 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"] + (
 # a huge size in a small file), are refused with a message saying so (docs/configuration.md).
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 50_000_000)
+# Formats readers are sent besides the JPEG fallback (dateline.core.images); empty: AVIF when Pillow
+# can write it, and WebP.
+DATELINE_IMAGE_FORMATS = env_list("DATELINE_IMAGE_FORMATS")
 # The admin asks no other site for anything: no Gravatar avatars, no release check on its dashboard.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
