@@ -178,6 +178,8 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 50_00
 # Formats readers are sent besides the JPEG fallback (dateline.core.images); empty: AVIF when Pillow
 # can write it, and WebP.
 DATELINE_IMAGE_FORMATS = env_list("DATELINE_IMAGE_FORMATS")
+# Wagtail's upload form, with a message instead of a server error for a damaged file.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "dateline.core.image_forms.ImageForm"
 # The admin asks no other site for anything: no Gravatar avatars, no release check on its dashboard.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
