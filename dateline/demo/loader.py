@@ -22,11 +22,14 @@ from dateline.almanac.services import events_import
 from dateline.core.models import SiteSettings
 from dateline.core.publishing import PublishPath, publish_path, publish_problems_collected
 from dateline.core.services import site_address_set, site_settings_update
+from dateline.demo.pictures import logo_draw, picture_draw
+from dateline.distribution.services import publisher_logo_ensure
 from dateline.newsroom.models import ArticlePage, SectionPage
 from dateline.newsroom.services import (
     article_save,
     author_ensure,
     home_top_stories_set,
+    image_ensure,
     page_publish,
     section_ensure,
     site_ensure,
@@ -46,6 +49,7 @@ class DemoSummary:
     articles_created: int
     articles_kept: int
     events_created: int = 0
+    pictures: int = 0  # lead and body pictures placed on the articles created
     # Pages the publish guards found problems on (published anyway: the demo's path reports them).
     problems: list[str] = field(default_factory=list)
 
@@ -63,6 +67,47 @@ def body_blocks(items: Iterable[dict]) -> list[dict]:
         else:
             blocks.append({"type": item["type"], "value": item["value"]})
     return blocks
+
+
+def demo_pictures() -> dict[str, dict]:
+    """Return the demo's pictures by article slug: motif, alt text, caption, credit, body image."""
+    return {item["slug"]: item for item in _read("pictures.json")["pictures"]}
+
+
+def _focal_centre(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    return (x + w // 2, y + h // 2, w, h)
+
+
+def demo_picture_ensure(*, slug: str, spec: dict, role: str = "lead", **size: int):
+    """Draw one demo picture (`spec`: motif, variant, alt) and return it from the image library.
+
+    Drawn afresh each time (about 0.1 s); `image_ensure` finds it by its hash when it is already
+    there, so a re-run adds nothing. The drawing's subject becomes the focal point.
+    """
+    picture = picture_draw(
+        name=f"{slug}:{role}", motif=spec["motif"], variant=spec.get("variant", ""), **size
+    )
+    return image_ensure(
+        data=picture.data,
+        name=f"{slug}-{role}.jpg",
+        title=spec["caption"][:255],
+        description=spec["alt"],
+        focal_point=_focal_centre(picture.focal),
+        dimensions=(picture.width, picture.height),
+    )
+
+
+def _body_with_image(blocks: list[dict], *, image_pk: int, spec: dict) -> list[dict]:
+    """Return `blocks` with the body image placed after the paragraph `spec` names."""
+    value = {
+        "image": image_pk,
+        "alt_text": spec["alt"],
+        "caption": spec["caption"],
+        "credit": spec["credit"],
+    }
+    position = min(int(spec.get("after_paragraph", 1)), len(blocks))
+    return [*blocks[:position], {"type": "image", "value": value}, *blocks[position:]]
 
 
 def demo_almanac_load() -> int:
@@ -147,22 +192,47 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
             time_zone=site_data["time_zone"],
         )
 
+    logo = image_ensure(
+        data=logo_draw(name=SiteSettings.for_site(site).site_name),
+        name="publisher-logo.png",
+        title="Publisher logo",
+        description=f"{SiteSettings.for_site(site).site_name} logo",
+    )
+    publisher_logo_ensure(site=site, image=logo)
+
     existing = set(ArticlePage.objects.values_list("slug", flat=True))
-    created = kept = 0
+    pictures = demo_pictures()
+    created = kept = drawn = 0
     for item in demo_articles():
         if item["slug"] in existing:
             kept += 1
             continue
+        body = body_blocks(item["body"])
+        picture = pictures.get(item["slug"])
+        lead = None
+        if picture is not None:
+            lead = demo_picture_ensure(slug=item["slug"], spec=picture)
+            drawn += 1
+            if "body_image" in picture:
+                spec = picture["body_image"]
+                inner = demo_picture_ensure(
+                    slug=item["slug"], spec=spec, role="body", width=1600, height=1000
+                )
+                body = _body_with_image(body, image_pk=inner.pk, spec=spec)
+                drawn += 1
         article_save(
             section=sections[item["section"]],
             slug=item["slug"],
             title=item["headline"],
             standfirst=item.get("standfirst", ""),
-            body=body_blocks(item["body"]),
+            body=body,
             authors=[authors[slug] for slug in item["authors"]],
             published_at=dt.datetime.fromisoformat(item["published"]),
             tags=item.get("tags", []),
             additional_sections=[sections[slug] for slug in item.get("extra_sections", [])],
+            lead_image=lead,
+            lead_image_caption=picture["caption"] if picture else None,
+            lead_image_credit=picture["credit"] if picture else None,
         )
         created += 1
         if progress is not None:
@@ -177,6 +247,7 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
         articles_created=created,
         articles_kept=kept,
         events_created=demo_almanac_load(),
+        pictures=drawn,
     )
 
 

@@ -27,10 +27,14 @@ def home_context(*, page: HomePage, request: HttpRequest) -> dict[str, Any]:
             if name == "author"
             else tag_context(slug=slug, request=request)
         )
+    # Each story once: the latest leave out the top stories, the section fronts leave out both.
+    top = selectors.top_stories(home=page)
+    latest = selectors.latest_articles(limit=9, exclude=[article.pk for article in top])
+    shown = [article.pk for article in (*top, *latest)]
     return {
-        "top_stories": selectors.top_stories(home=page),
-        "latest": selectors.latest_articles(limit=9),
-        "section_fronts": selectors.section_fronts(home=page, per_section=3),
+        "top_stories": top,
+        "latest": latest,
+        "section_fronts": selectors.section_fronts(home=page, per_section=3, exclude=shown),
     }
 
 

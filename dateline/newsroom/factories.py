@@ -34,6 +34,18 @@ class AuthorFactory(DjangoModelFactory):
     bio = "Covers the town hall."
 
 
+class ImageFactory(wagtail_factories.ImageFactory):
+    """A small picture in the image library, with alt text (its description) and a focal point."""
+
+    title = factory.Sequence(lambda n: f"Picture {n}")
+    description = factory.Sequence(lambda n: f"A river valley at dawn, picture {n}")
+    file = factory.django.ImageField(width=480, height=320, color="teal")
+    focal_point_x = 240
+    focal_point_y = 160
+    focal_point_width = 120
+    focal_point_height = 80
+
+
 class SectionPageFactory(wagtail_factories.PageFactory):
     """A live section shown in menus; pass `parent=` (usually the home page)."""
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from taggit.models import Tag
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from dateline.core.images import image_set_specs
 from dateline.core.memo import site_memo
 from dateline.core.pagination import paginate
 from dateline.core.prepared import prepared_objects
@@ -20,8 +24,23 @@ FRONTS_MIN_WINDOW = 300
 FRONTS_WINDOW_PER_STORY = 10
 
 
+def card_renditions() -> Prefetch:
+    """Return the prefetch of the lead images' card renditions (`core.images`), one query a list.
+
+    Wagtail reads prefetched renditions before its cache or the database, so a listing of twenty
+    pictured cards costs one query for all their renditions, not one per card.
+    """
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=image_set_specs("card", "lead-card"))
+    )
+    return Prefetch("lead_image__renditions", queryset=renditions, to_attr="prefetched_renditions")
+
+
 def live_articles() -> QuerySet[ArticlePage]:
-    """Return the articles readers may see, newest first, with what a listing card shows."""
+    """Return the articles readers may see, newest first, with what a listing card shows: the
+    byline and the lead image with its card renditions."""
     return (
         ArticlePage.objects.live()
         .public()
@@ -30,7 +49,8 @@ def live_articles() -> QuerySet[ArticlePage]:
             Prefetch(
                 "article_authors",
                 queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
-            )
+            ),
+            card_renditions(),
         )
         .order_by("-published_at", "-pk")
     )
@@ -50,9 +70,13 @@ def paginated(items: QuerySet, *, page: str | None) -> PaginatorPage:
     return paginate(items, page=page, per_page=settings.DATELINE_ARTICLES_PER_PAGE)
 
 
-def latest_articles(*, limit: int) -> list[ArticlePage]:
-    """Return the `limit` most recently published articles."""
-    return list(listed_articles()[:limit])
+def latest_articles(*, limit: int, exclude: Sequence[int] = ()) -> list[ArticlePage]:
+    """Return the `limit` most recently published articles, leaving out the ids in `exclude`
+    (the front page's top stories, so no story is shown twice on it)."""
+    articles = listed_articles()
+    if exclude:
+        articles = articles.exclude(pk__in=list(exclude))
+    return list(articles[:limit])
 
 
 def top_stories(*, home: HomePage) -> list[ArticlePage]:
@@ -132,6 +156,7 @@ def section_fronts(
     per_section: int,
     min_window: int = FRONTS_MIN_WINDOW,
     window_per_story: int = FRONTS_WINDOW_PER_STORY,
+    exclude: Sequence[int] = (),
 ) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """Return each live section under `home` in menu order with its latest `per_section` stories.
 
@@ -140,7 +165,9 @@ def section_fronts(
     tree), and ranked per section with a window function; when the archive is larger than that
     window, the sections it left short are ranked together in one more query over their own
     stories. Queries: the sections, the window, its ranking (and bylines), and at most that one
-    more ranking (and its bylines). `min_window` and `window_per_story` size that window.
+    more ranking (and its bylines). `min_window` and `window_per_story` size that window. Stories
+    in `exclude` (those the front page already shows higher up) are left out before ranking, so
+    each section still gets `per_section` others.
     """
     sections = home_sections(home=home)
     if not sections:
@@ -154,19 +181,23 @@ def section_fronts(
         .order_by("-published_at", "-pk")
         .values_list("pk", "path", "depth")[:window]
     )
+    skip = set(exclude)
     mine = [
         pk
         for pk, path, depth in newest
-        if depth == section_depth + 1 and path.startswith(home.path)
+        if depth == section_depth + 1 and path.startswith(home.path) and pk not in skip
     ]
     by_section = _ranked_by_section(
         listed_articles().filter(pk__in=mine), prefix_length=prefix_length, per_section=per_section
     )
     short = [s.path for s in sections if len(by_section.get(s.path, [])) < per_section]
     if short and len(newest) == window:  # the window did not hold the whole archive
+        rest = listed_articles().filter(_children_of(short, depth=section_depth + 1))
+        if skip:
+            rest = rest.exclude(pk__in=list(skip))
         by_section.update(
             _ranked_by_section(
-                listed_articles().filter(_children_of(short, depth=section_depth + 1)),
+                rest,
                 prefix_length=prefix_length,
                 per_section=per_section,
             )

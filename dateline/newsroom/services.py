@@ -152,6 +152,7 @@ def article_save(
     go_live_at: dt.datetime | None = None,
     lead_image: AbstractImage | None = None,
     lead_image_caption: str | None = None,
+    lead_image_credit: str | None = None,
 ) -> ArticlePage:
     """Create or update the article `slug` filed under `section`, save a revision and publish it.
 
@@ -159,7 +160,7 @@ def article_save(
     `published_at` is kept as the story's first publication and last update, so an imported archive
     does not look as if it was all published today. With `publish=False` the article is saved as a
     draft; with a future `go_live_at` publishing schedules it (Wagtail publishes it at that time).
-    `lead_image` and `lead_image_caption` are left as they are when None.
+    `lead_image`, `lead_image_caption` and `lead_image_credit` are left as they are when None.
     """
     if not authors:
         raise ValueError(f"Article {slug!r} needs at least one author.")
@@ -183,6 +184,8 @@ def article_save(
         article.lead_image = lead_image
     if lead_image_caption is not None:
         article.lead_image_caption = lead_image_caption
+    if lead_image_credit is not None:
+        article.lead_image_credit = lead_image_credit
     scheduled = publish and go_live_at is not None and go_live_at > timezone.now()
     if go_live_at is not None:
         article.go_live_at = go_live_at if scheduled else None
@@ -207,24 +210,51 @@ def tag_ensure(*, name: str) -> Tag:
     return tag
 
 
-def image_ensure(*, path: Path, title: str, description: str = "") -> AbstractImage:
-    """Return the image whose file has the same content as `path`, adding it to the library if new.
+def image_ensure(
+    *,
+    path: Path | None = None,
+    data: bytes | None = None,
+    name: str = "",
+    title: str,
+    description: str = "",
+    focal_point: tuple[int, int, int, int] | None = None,
+    dimensions: tuple[int, int] | None = None,
+) -> AbstractImage:
+    """Return the image whose file has the same content as `path` (or `data`, saved as `name`),
+    adding it to the library if new.
 
     Images are matched on their file hash, so importing the same archive twice does not duplicate
-    its pictures.
+    its pictures. `description` is the image's alt text. `focal_point` (centre x, centre y, width,
+    height in pixels, as Wagtail stores it) is where Wagtail's cropping renditions centre; it is
+    set only on a new image, so an editor's choice survives a re-run. `dimensions` (width,
+    height), when the caller drew the image and so knows them, spare Wagtail decoding the whole
+    file twice to measure it.
     """
-    image_model = get_image_model()
-    data = path.read_bytes()
+    if data is None:
+        if path is None:
+            raise ValueError("image_ensure needs a path or data")
+        data = path.read_bytes()
+        name = name or path.name
     digest = hashlib.sha1(data).hexdigest()
+    image_model = get_image_model()
     image = image_model.objects.filter(file_hash=digest).first()
     if image is not None:
         return image
+    known = {"width": dimensions[0], "height": dimensions[1]} if dimensions else {}
     image = image_model(
-        title=title[:255] or path.stem,
+        **known,
+        title=title[:255] or Path(name).stem,
         description=description[:255],
-        file=ImageFile(io.BytesIO(data), name=path.name),
+        file=ImageFile(io.BytesIO(data), name=name or f"{digest[:12]}.jpg"),
     )
     image.file_hash = digest
+    if focal_point is not None:
+        (
+            image.focal_point_x,
+            image.focal_point_y,
+            image.focal_point_width,
+            image.focal_point_height,
+        ) = focal_point
     image.save()
     return image
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import dj_database_url
+from PIL import features as _pillow_features
 
 from dateline.settings.env import PROJECT_ROOT, data_dir, env_bool, env_int, env_list, env_str
 
@@ -166,7 +167,23 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 WAGTAIL_FINISH_WORKFLOW_ACTION = "dateline.core.publishing.workflow_finish"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx", "zip"]
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+# Photographs and graphics only: JPEG, PNG, WebP, and AVIF where this Pillow can read it. SVG (which
+# can carry scripts) and every other format are refused at upload.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"] + (
+    ["avif"] if _pillow_features.check("avif") else []
+)
+# Uploads larger than this many bytes, or with more pixels than this (a decompression bomb declares
+# a huge size in a small file), are refused with a message saying so (docs/configuration.md).
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 50_000_000)
+# Formats readers are sent besides the JPEG fallback (dateline.core.images); empty: AVIF when Pillow
+# can write it, and WebP.
+DATELINE_IMAGE_FORMATS = env_list("DATELINE_IMAGE_FORMATS")
+# Wagtail's upload form, with a message instead of a server error for a damaged file.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "dateline.core.image_forms.ImageForm"
+# The admin asks no other site for anything: no Gravatar avatars, no release check on its dashboard.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TAGGIT_CASE_INSENSITIVE = True
 

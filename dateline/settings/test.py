@@ -16,6 +16,8 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dateline-test-media-"))
+# Browser tests load the pictures from the live server, as the demo serves them.
+DATELINE_SERVE_MEDIA = True
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="dateline-test-static-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,14 +1,18 @@
-"""Template tags every Dateline template may use: the date line and the About Us blurb."""
+"""Template tags every Dateline template may use: the date line, the About Us blurb and pictures."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.images.models import Picture
+from wagtail.images.shortcuts import get_renditions_or_not_found
 
 from dateline.core.cachetags import cache_tags_add, page_tag
 from dateline.core.dates import format_dateline
 from dateline.core.fragments import memo_fragment
+from dateline.core.images import IMAGE_SETS
 from dateline.core.routing import request_site
 from dateline.core.selectors import site_settings_for
 
@@ -64,3 +68,22 @@ def cache_tag(context: template.Context, *tags: str) -> str:
     """Record that this page depends on `tags` (docs/caching.md); renders nothing."""
     cache_tags_add(context.get("request"), *tags)
     return ""
+
+
+@register.simple_tag
+def responsive_picture(image, set_name: str, **attrs: str) -> SafeString:
+    """Render `image` as a <picture> of the image set `set_name` (`core.images`), or nothing.
+
+    The renditions come from Wagtail's `Picture`, as `{% picture %}` renders them: one <source>
+    per modern format with a width `srcset`, and a JPEG <img> with its width and height. `attrs`
+    go on the <img> (alt, loading, fetchpriority, class); `sizes` comes from the set. Renditions
+    the page prefetched are used without a query.
+    """
+    if not image:
+        return mark_safe("")
+    image_set = IMAGE_SETS[set_name]
+    renditions = get_renditions_or_not_found(image, image_set.specs())
+    attrs = {"sizes": image_set.sizes, **attrs}
+    if attrs.get("loading") == "lazy":
+        attrs.setdefault("decoding", "async")
+    return mark_safe(Picture(renditions, attrs).__html__())  # noqa: S308 - attributes escaped by flatatt

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import extruct
+import lxml.html
+from django.conf import settings
 from django.test import TestCase
+from PIL import Image
 from wagtail.models import Site
 
 from dateline.core.models import SiteSettings
@@ -87,3 +91,90 @@ class DemoLoadTests(TestCase):
         self.assertTrue(created and user.is_superuser)
         _, again = demo_editor_ensure(username="editor", password="other")
         self.assertFalse(again)
+
+
+class DemoPicturesTests(TestCase):
+    """The demo's pictures as readers and machines see them (issue #15)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        demo_load()
+
+    def test_lead_images_with_alt_caption_and_credit(self):
+        pictured = ArticlePage.objects.exclude(lead_image=None).select_related("lead_image")
+        self.assertGreaterEqual(pictured.count(), 40)
+        for article in pictured:
+            with self.subTest(article=article.slug):
+                self.assertTrue(article.lead_image.default_alt_text)
+                self.assertTrue(article.lead_image_caption)
+                self.assertTrue(article.lead_image_credit)
+                self.assertGreaterEqual(
+                    min(article.lead_image.width, article.lead_image.height), 1200
+                )
+                self.assertIsNotNone(article.lead_image.get_focal_point())
+
+    def test_some_bodies_hold_images_with_alt_caption_and_credit(self):
+        images = [
+            block.value
+            for article in ArticlePage.objects.all()
+            for block in article.body
+            if block.block_type == "image"
+        ]
+        self.assertGreaterEqual(len(images), 5)
+        for value in images:
+            self.assertTrue(value["alt_text"] and value["caption"] and value["credit"])
+
+    def test_home_page_shows_each_story_once_with_its_picture(self):
+        tree = lxml.html.fromstring(self.client.get("/").content)
+        cards = tree.cssselect("main article.card")
+        links = [card.cssselect(".card__headline a")[0].get("href") for card in cards]
+        self.assertGreater(len(links), 20)
+        self.assertEqual(len(links), len(set(links)), "a story appears in more than one card")
+        main_links = [a.get("href") for a in tree.cssselect("main a") if "/" in a.get("href", "")]
+        for link in links:
+            self.assertEqual(main_links.count(link), 1, link)
+        for card in cards:
+            images = card.cssselect("img")
+            self.assertEqual(len(images), 1, "every story on the home page shows one image")
+            image = images[0]
+            for attribute in ("width", "height", "alt", "srcset", "sizes"):
+                self.assertTrue(image.get(attribute), attribute)
+            self.assertTrue(card.cssselect("picture source[type='image/webp']"))
+        lazy = [card.cssselect("img")[0].get("loading") for card in cards]
+        self.assertNotEqual(lazy[0], "lazy", "the lead story's picture is not lazy")
+        self.assertEqual(cards[0].cssselect("img")[0].get("fetchpriority"), "high")
+        self.assertTrue(all(value == "lazy" for value in lazy[1:]))
+
+    def test_article_picture_og_image_and_json_ld(self):
+        article = ArticlePage.objects.get(slug=REFERENCE_SLUG)
+        html = self.client.get(article.url).content
+        tree = lxml.html.fromstring(html)
+        lead = tree.cssselect(".lead-image img")[0]
+        self.assertEqual(lead.get("fetchpriority"), "high")
+        self.assertIsNone(lead.get("loading"))
+        self.assertTrue(lead.get("width") and lead.get("height"))
+
+        def meta(attribute: str, name: str) -> str:
+            return tree.cssselect(f'meta[{attribute}="{name}"]')[0].get("content")
+
+        self.assertEqual(meta("property", "og:image:width"), "1200")
+        self.assertTrue(meta("property", "og:image").startswith("http"))
+        self.assertEqual(meta("name", "twitter:card"), "summary_large_image")
+        data = extruct.extract(html.decode(), syntaxes=["json-ld"])["json-ld"]
+        news = next(item for item in data if item.get("@type") == "NewsArticle")
+        self.assertEqual(len(news["image"]), 3)
+        ratios = set()
+        for url in news["image"]:
+            path = url.split("://", 1)[1].split("/", 1)[1]
+            with Image.open(settings.MEDIA_ROOT / path.removeprefix("media/")) as picture:
+                self.assertGreaterEqual(picture.width, 1200)
+                ratios.add(round(picture.width / picture.height, 2))
+        self.assertEqual(ratios, {1.78, 1.33, 1.0})
+        logo = news["publisher"]["logo"]
+        self.assertTrue(logo["url"].endswith(".png"), logo)
+        self.assertLessEqual(logo["width"], 600)
+        self.assertLessEqual(logo["height"], 60)
+
+    def test_authors_without_a_photo_show_initials(self):
+        tree = lxml.html.fromstring(self.client.get("/authors/mei-lin/").content)
+        self.assertEqual(tree.cssselect(".author-initials")[0].text_content(), "ML")

@@ -35,8 +35,18 @@ def section_nav(context: template.Context) -> str:
 
 
 @register.inclusion_tag("components/article_card.html", takes_context=True)
-def article_card(context: template.Context, article: ArticlePage, heading_level: int = 3) -> dict:
-    """Render one article in a listing: headline link, date, standfirst and byline."""
+def article_card(
+    context: template.Context,
+    article: ArticlePage,
+    heading_level: int = 3,
+    image_set: str = "card",
+    eager: bool = False,
+) -> dict:
+    """Render one article in a listing: picture, headline link, date, standfirst and byline.
+
+    The picture is lazy-loaded unless `eager` (the first card a reader sees, which is then fetched
+    first: `fetchpriority="high"`); `image_set` names its crops and widths (`core.images`).
+    """
     authors = [link.author for link in article.article_authors.all()]
     cache_tags_add(
         context.get("request"), page_tag(article.pk), (author_tag(a.pk) for a in authors)
@@ -44,6 +54,8 @@ def article_card(context: template.Context, article: ArticlePage, heading_level:
     return {
         "article": article,
         "heading_level": heading_level,
+        "image_set": image_set,
+        "eager": eager,
         "authors": authors,
         "request": context.get("request"),
     }
@@ -59,3 +71,13 @@ def starts_with(value: str, prefix: str) -> bool:
 def tag_url(tag) -> str:
     """Return the URL of `tag`'s page."""
     return tag_path(tag.slug)
+
+
+@register.filter
+def initials(name: str) -> str:
+    """Return up to two initials of a name ("Mei Lin" gives "ML"), for authors without a photo."""
+    words = [word for word in str(name).replace("-", " ").split() if word]
+    if not words:
+        return ""
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()

@@ -93,7 +93,8 @@ class HomePageTests(WagtailPageTestCase):
             ArticlePageFactory(
                 parent=cls.world, title=f"World story {n}", published_at=base + dt.timedelta(days=n)
             )
-            for n in range(5)
+            # More than the nine latest, so the World front has stories the latest list does not.
+            for n in range(14)
         ]
         cls.old = ArticlePageFactory(
             parent=cls.local, title="An old local story", published_at=base - dt.timedelta(days=900)
@@ -102,9 +103,15 @@ class HomePageTests(WagtailPageTestCase):
     def test_front_page_shows_latest_and_sections(self):
         html = self.client.get("/").content.decode()
         self.assertIn("Latest stories", html)
-        self.assertIn("World story 4", html)
+        self.assertIn("World story 13", html)
         self.assertIn('id="front-world"', html)
         self.assertIn('id="front-local"', html)
+
+    def test_no_story_twice_on_the_front_page(self):
+        html = self.client.get("/").content.decode()
+        for article in [*self.world_stories, self.old]:
+            with self.subTest(article=article.title):
+                self.assertEqual(html.count(f'href="{article.url}"'), 1)
 
     def test_section_fronts_show_the_latest_few_per_section(self):
         html = self.client.get("/").content.decode()

@@ -26,7 +26,8 @@ class Command(BaseCommand):
             bar.update(total - bar.n)
         self.stdout.write(
             f"Demo content: {summary.sections} sections, {summary.authors} authors, "
-            f"{summary.articles_created} articles created, {summary.articles_kept} already there, "
+            f"{summary.articles_created} articles created ({summary.pictures} pictures drawn), "
+            f"{summary.articles_kept} already there, "
             f"{summary.events_created} On this day events added."
         )
         for problem in summary.problems:
