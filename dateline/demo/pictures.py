@@ -501,9 +501,14 @@ def stage(draw, rng, w, h, variant) -> Box:
     _gradient(draw, (0, 0, w, h), NIGHT, DEEP_RED)
     left, right, floor = int(w * 0.2), int(w * 0.8), int(h * 0.62)
     for i in range(6):
-        x = left + i * (right - left) / 5
+        beam = left + i * (right - left) / 5
         draw.polygon(
-            [(x - 10, 120), (x + 10, 120), (x + 260 - i * 104, floor), (x - 120 - i * 20, floor)],
+            [
+                (beam - 10, 120),
+                (beam + 10, 120),
+                (beam + 260 - i * 104, floor),
+                (beam - 120 - i * 20, floor),
+            ],
             fill=_mix(SAND, NIGHT, 0.55),
         )
     draw.rectangle([left - 40, 100, right + 40, 140], fill=INK)
