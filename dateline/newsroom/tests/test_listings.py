@@ -111,7 +111,10 @@ class HomePageTests(WagtailPageTestCase):
         html = self.client.get("/").content.decode()
         for article in [*self.world_stories, self.old]:
             with self.subTest(article=article.title):
-                self.assertEqual(html.count(f'href="{article.url}"'), 1)
+                self.assertLessEqual(html.count(f'href="{article.url}"'), 1)
+        # The newest story (in the latest list) and the old one (its section's front) are each there once.
+        for article in (self.world_stories[-1], self.old):
+            self.assertEqual(html.count(f'href="{article.url}"'), 1)
 
     def test_section_fronts_show_the_latest_few_per_section(self):
         html = self.client.get("/").content.decode()
