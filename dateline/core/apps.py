@@ -7,3 +7,9 @@ class CoreConfig(AppConfig):
     name = "dateline.core"
     label = "core"
     verbose_name = "Dateline core"
+
+    def ready(self) -> None:
+        """Make the newsroom's time zone the admin's clock (`core.admintime`)."""
+        from dateline.core import admintime
+
+        admintime.install()

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from dateline.core.admintime import zone_label
 
-class SiteRootChildForm(WagtailAdminPageForm):
+
+class NewsroomTimeForm(WagtailAdminPageForm):
+    """A page editor whose schedule fields say which clock they use (`core.admintime`).
+
+    The admin reads and shows times in the editor's zone; the label names it beside "Go-live date/time"
+    and "Expiry date/time", so no one has to guess whether 09:00 means UTC.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label = zone_label(timezone.get_current_timezone_name())
+        for name in ("go_live_at", "expire_at"):
+            field = self.fields.get(name)
+            if field is not None:
+                field.help_text = f"Time zone: {label}."
+
+
+class SiteRootChildForm(NewsroomTimeForm):
     """A page editor that refuses, directly under a site's home page, a slug the site routes itself.
 
     `/search/`, `/on-this-day/`, `/authors/`, `/feeds/`... are served by views and routes, so a page

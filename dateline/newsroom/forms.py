@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wagtail.admin.forms import WagtailAdminPageForm
+from dateline.core.forms import NewsroomTimeForm
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class ArticlePageForm(NewsroomTimeForm):
     """The article editor: an article credits at least one author, each once, even as a draft.
 
     "Additional sections" offers every section but the one the story is filed under (its parent).

@@ -25,7 +25,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from dateline.core.blocks import BodyBlock
-from dateline.core.forms import SiteRootChildForm
+from dateline.core.forms import NewsroomTimeForm, SiteRootChildForm
 from dateline.core.pages import RegisteredContextMixin, ViewRestrictionsMemoMixin
 from dateline.core.publishing import PublishGuardMixin
 from dateline.newsroom.forms import ArticlePageForm
@@ -64,6 +64,7 @@ class HomePage(
     ]
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
+    base_form_class = NewsroomTimeForm
 
     class Meta:
         verbose_name = "home page"
