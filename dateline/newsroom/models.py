@@ -11,7 +11,9 @@ import datetime as dt
 
 from django import forms
 from django.db import models
+from django.urls import register_converter
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -39,9 +41,29 @@ UPDATE_NOTICE_AFTER = dt.timedelta(minutes=30)
 HOME_ROUTE = "_dateline_home_route"
 
 
+class UnicodeSlugConverter:
+    """Match a slug in any script: taggit makes "δοκιμή" of a Greek tag, which `<slug:>` would 404."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        """Return the slug as it is stored."""
+        return value
+
+    def to_url(self, value: str) -> str:
+        """Return the slug for a URL (Django percent-encodes it where needed)."""
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+
 def tag_path(slug: str) -> str:
-    """Return the path of a tag's page, served by the home page at /tags/<slug>/."""
-    return f"/tags/{slug}/"
+    """Return the path of a tag's page, served by the home page at /tags/<slug>/.
+
+    A slug in another script is percent-encoded (`iri_to_uri`), as sitemaps and feeds require.
+    """
+    return iri_to_uri(f"/tags/{slug}/")
 
 
 class HomePage(
@@ -75,7 +97,7 @@ class HomePage(
         setattr(request, HOME_ROUTE, ("author", slug))
         return self.render(request, template="newsroom/author_page.html")
 
-    @path("tags/<slug:slug>/", name="tag")
+    @path("tags/<uslug:slug>/", name="tag")
     def tag_view(self, request, slug: str):
         """Serve a tag's page: the articles carrying the tag, newest first (404 if unknown)."""
         setattr(request, HOME_ROUTE, ("tag", slug))

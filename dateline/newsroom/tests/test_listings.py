@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import lxml.html
 from django.test import override_settings
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -169,6 +170,10 @@ class AuthorAndTagPageTests(WagtailPageTestCase):
             parent=section, title="Trade talks resume", authors=[cls.author], tags=["trade"]
         )
         ArticlePageFactory(parent=section, title="Weather warning", authors=[cls.other])
+        # A Greek tag, as in WordPress's theme unit test export: its slug is Greek too.
+        ArticlePageFactory(
+            parent=section, title="Athens votes", authors=[cls.other], tags=["δοκιμή"]
+        )
 
     def test_author_page_lists_their_articles_only(self):
         response = self.client.get("/authors/zhang-wei/")
@@ -181,6 +186,18 @@ class AuthorAndTagPageTests(WagtailPageTestCase):
         response = self.client.get("/tags/trade/")
         self.assertContains(response, "Trade talks resume")
         self.assertNotContains(response, "Weather warning")
+
+    def test_a_tag_with_a_non_latin_slug_has_its_page(self):
+        article = ArticlePage.objects.get(title="Athens votes")
+        tree = lxml.html.fromstring(self.client.get(article.url).content)
+        (link,) = [a for a in tree.iter("a") if a.text_content() == "δοκιμή"]
+        response = self.client.get(link.get("href"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Athens votes")
+        self.assertNotContains(response, "Weather warning")
+        # The link is percent-encoded (as sitemaps and feeds need it), and the raw form works too.
+        self.assertEqual(link.get("href"), "/tags/%CE%B4%CE%BF%CE%BA%CE%B9%CE%BC%CE%AE/")
+        self.assertContains(self.client.get("/tags/δοκιμή/"), "Athens votes")
 
     def test_unknown_author_and_tag_are_404(self):
         self.assertEqual(self.client.get("/authors/nobody/").status_code, 404)
