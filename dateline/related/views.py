@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.widgets import AdminPageChooser
+from wagtail.log_actions import log
 
 from dateline.newsroom.models import ArticlePage, SectionPage
 from dateline.related import config, selectors, services
@@ -40,6 +41,16 @@ def _article(request: HttpRequest, page_id: int) -> ArticlePage:
     return article
 
 
+def can_change_choices(*, article: ArticlePage, user) -> bool:
+    """Return whether `user` may pin or exclude stories in the article's Related News.
+
+    A choice on a live article changes what readers see at once, as publishing does, so it needs
+    the publish permission; on an unpublished article, editing it is enough.
+    """
+    permissions = article.permissions_for_user(user)
+    return permissions.can_publish() if article.live else permissions.can_edit()
+
+
 def _texts(story: tuple[str, str, object] | None) -> list[str]:
     """Return a story's headline, standfirst and body text, to find how it writes names."""
     if story is None:
@@ -52,17 +63,27 @@ def _texts(story: tuple[str, str, object] | None) -> list[str]:
 def article_related(request: HttpRequest, page_id: int) -> HttpResponse:
     """Show why each story is in the article's list, and let the editor pin or exclude stories."""
     article = _article(request, page_id)
+    may_change = can_change_choices(article=article, user=request.user)
     form = ChoiceForm(request.POST or None)
     if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied("Changing a live story's Related News needs publish permission.")
         if form.is_valid():
             related = form.cleaned_data["related"]
+            action = form.cleaned_data["action"]
             try:
                 services.related_choice_set(
-                    article_id=article.pk, related_id=related.pk, action=form.cleaned_data["action"]
+                    article_id=article.pk, related_id=related.pk, action=action
                 )
             except ValueError as error:
                 messages.error(request, str(error))
             else:
+                log(
+                    instance=article,
+                    action=f"dateline.related.{action}",
+                    user=request.user,
+                    data={"related_id": related.pk, "related_title": related.title},
+                )
                 messages.success(request, f"Related News updated for “{article.title}”.")
             return redirect(reverse("related_article", args=[article.pk]))
         messages.error(request, "Choose a story and an action.")
@@ -95,6 +116,7 @@ def article_related(request: HttpRequest, page_id: int) -> HttpResponse:
             "suggestions": suggestions,
             "choices": [(choice, titles.get(choice.related_id, "(deleted)")) for choice in choices],
             "form": ChoiceForm(),
+            "may_change": may_change,
             "mode": config.related_mode(),
             "profiled": selectors.related_profile(article=article) is not None,
         },

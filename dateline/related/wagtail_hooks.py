@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import URLPattern, path, reverse
 from wagtail import hooks
 from wagtail.admin import widgets
+from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
 from dateline.newsroom.models import ArticlePage
@@ -38,3 +39,30 @@ def related_header_button(
             icon_name="link",
             priority=90,
         )
+
+
+class RelatedChoiceLogFormatter(LogFormatter):
+    """Word a Related News choice in the page history: "Related News: pinned “Title”"."""
+
+    verb = ""
+
+    def format_message(self, log_entry) -> str:
+        """Return the entry's line, naming the story chosen."""
+        title = log_entry.data.get("related_title", "a story")
+        return f"Related News: {self.verb} “{title}”"
+
+
+@hooks.register("register_log_actions")
+def related_log_actions(actions) -> None:
+    """Name the page-history entries of editors' Related News choices."""
+    for action, label, verb in (
+        ("pin", "Related News: pin", "pinned"),
+        ("exclude", "Related News: exclude", "excluded"),
+        ("clear", "Related News: clear a choice", "cleared the choice of"),
+    ):
+        formatter = type(
+            f"Related{action.title()}LogFormatter",
+            (RelatedChoiceLogFormatter,),
+            {"label": label, "verb": verb},
+        )
+        actions.register_action(f"dateline.related.{action}")(formatter)

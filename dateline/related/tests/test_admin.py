@@ -138,3 +138,54 @@ class ReasonsInWordsTests(SimpleTestCase):
         self.assertEqual(days_in_words(40), "a month apart")
         self.assertEqual(days_in_words(0), "same day")
         self.assertEqual(days_in_words(800), "2 years apart")
+
+
+class ChoicePermissionTests(EngineFixture):
+    """Pins and exclusions change a live page at once: only someone who may publish it makes them."""
+
+    def setUp(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
+
+        self.url = reverse("related_article", args=[self.story.pk])
+        # Wagtail's own "Editors" group: may add and edit pages, not publish them.
+        reporter = get_user_model().objects.create_user("reporter", "r@example.org", "pw")
+        reporter.groups.add(Group.objects.get(name="Editors"))
+        reporter.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        self.reporter = reporter
+
+    def test_a_reporter_sees_the_list_but_cannot_change_it(self):
+        self.client.force_login(self.reporter)
+        before = titles(self.story)
+        page = self.client.get(self.url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, ">Pin</button>")
+        self.assertNotContains(page, ">Exclude</button>")
+        for action, story in (("pin", self.weather), ("exclude", self.energy)):
+            with self.subTest(action=action):
+                response = self.client.post(self.url, {"related": story.pk, "action": action})
+                # Wagtail answers an admin PermissionDenied with the dashboard and its message.
+                self.assertRedirects(response, reverse("wagtailadmin_home"))
+        self.assertEqual(titles(self.story), before)
+        self.assertFalse(RelatedChoice.objects.filter(article_id=self.story.pk).exists())
+
+    def test_each_change_is_in_the_page_history(self):
+        from wagtail.models import PageLogEntry
+
+        name = self.login().get_username()
+        self.client.post(self.url, {"related": self.weather.pk, "action": "pin"})
+        self.client.post(self.url, {"related": self.energy.pk, "action": "exclude"})
+        self.client.post(self.url, {"related": self.weather.pk, "action": "clear"})
+        entries = PageLogEntry.objects.filter(
+            page_id=self.story.pk, action__startswith="dateline.related"
+        ).order_by("timestamp", "pk")
+        self.assertEqual(
+            [(e.action, e.data["related_id"], e.user.username) for e in entries],
+            [
+                ("dateline.related.pin", self.weather.pk, name),
+                ("dateline.related.exclude", self.energy.pk, name),
+                ("dateline.related.clear", self.weather.pk, name),
+            ],
+        )
+        history = self.client.get(reverse("wagtailadmin_pages:history", args=[self.story.pk]))
+        self.assertContains(history, "Related News: pinned")
