@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -41,7 +42,7 @@ def _article(request: HttpRequest, page_id: int) -> ArticlePage:
     return article
 
 
-def can_change_choices(*, article: ArticlePage, user) -> bool:
+def can_change_choices(*, article: ArticlePage, user: AbstractBaseUser | AnonymousUser) -> bool:
     """Return whether `user` may pin or exclude stories in the article's Related News.
 
     A choice on a live article changes what readers see at once, as publishing does, so it needs

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import URLPattern, path, reverse
 from wagtail import hooks
 from wagtail.admin import widgets
-from wagtail.log_actions import LogFormatter
-from wagtail.models import Page
+from wagtail.log_actions import LogActionRegistry, LogFormatter
+from wagtail.models import BaseLogEntry, Page
 
 from dateline.newsroom.models import ArticlePage
 from dateline.related import views
@@ -46,14 +46,14 @@ class RelatedChoiceLogFormatter(LogFormatter):
 
     verb = ""
 
-    def format_message(self, log_entry) -> str:
+    def format_message(self, log_entry: BaseLogEntry) -> str:
         """Return the entry's line, naming the story chosen."""
         title = log_entry.data.get("related_title", "a story")
         return f"Related News: {self.verb} “{title}”"
 
 
 @hooks.register("register_log_actions")
-def related_log_actions(actions) -> None:
+def related_log_actions(actions: LogActionRegistry) -> None:
     """Name the page-history entries of editors' Related News choices."""
     for action, label, verb in (
         ("pin", "Related News: pin", "pinned"),
