@@ -62,6 +62,26 @@ class _Conf:
         self.timeout = settings.DATELINE_PAGE_CACHE_TIMEOUT
         self.s_maxage = settings.DATELINE_PAGE_CACHE_S_MAXAGE
         self.swr = settings.DATELINE_PAGE_CACHE_SWR
+        # Stored pages keep the response headers they were rendered with (security policies
+        # among them), so the keys name those settings: a deploy that changes one renders afresh.
+        headers = repr(
+            [
+                getattr(settings, name, None)
+                for name in (
+                    "DATELINE_CSP",
+                    "DATELINE_PERMISSIONS_POLICY",
+                    "SECURE_CONTENT_TYPE_NOSNIFF",
+                    "SECURE_REFERRER_POLICY",
+                    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+                    "X_FRAME_OPTIONS",
+                )
+            ]
+        )
+        self.key_prefix = (
+            "dateline:pagecache:page:"
+            + hashlib.blake2b(headers.encode(), digest_size=4).hexdigest()
+            + ":"
+        )
         backend = settings.CACHES[self.alias]
         # With the file cache (one machine), the purge token is a file whose identity is checked
         # with one stat() per hit; with Redis it is a key, shared by every machine.
@@ -149,7 +169,7 @@ def page_key(*, scheme: str, host: str, path: str, query_string: str) -> str | N
     if query is None:
         return None
     raw = f"{scheme}://{host.lower()}{path}?{query}"
-    return "dateline:pagecache:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return conf().key_prefix + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
 def raw_host(meta) -> str:

@@ -1,15 +1,51 @@
-"""Core middleware: one reading of the content token per request, and the admin's publish path."""
+"""Core middleware: security headers, one read of the content token per request, the admin's publish path."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from dateline.core import memo, publishing
+
+
+class SecurityHeadersMiddleware:
+    """Send the security headers on every response: CSP, Permissions-Policy, and Django's own.
+
+    Reader pages get the strict policy (DATELINE_CSP); `/admin/` (Wagtail's inline scripts) gets
+    DATELINE_CSP_ADMIN. It sits inside the page cache, so the headers are stored with each page and a
+    hit answered before Django (`dateline.cache.wsgi`) sends them too; for the same reason it also
+    sets the headers Django's SecurityMiddleware adds from its settings (nosniff, Referrer-Policy,
+    Cross-Origin-Opener-Policy), which that middleware, outside the cache, would add only to misses.
+    A response that already names a header keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        admin = request.path.startswith(reverse("wagtailadmin_home"))
+        policy = settings.DATELINE_CSP_ADMIN if admin else settings.DATELINE_CSP
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        if settings.DATELINE_PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.DATELINE_PERMISSIONS_POLICY
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        referrer = settings.SECURE_REFERRER_POLICY
+        if referrer:
+            value = referrer if isinstance(referrer, str) else ", ".join(referrer)
+            response.headers.setdefault("Referrer-Policy", value)
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            response.headers.setdefault(
+                "Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
+            )
+        return response
 
 
 class MemoTokenMiddleware:

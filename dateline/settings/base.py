@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside the page cache (inserted after WhiteNoise below), so stored pages keep the headers and
+    # a hit answered before Django (dateline.cache.wsgi) sends them too.
+    "dateline.core.middleware.SecurityHeadersMiddleware",
     "dateline.core.middleware.MemoTokenMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +163,24 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (dateline.core.middleware.SecurityHeadersMiddleware). Reader pages run no
+# script of their own and no inline style, so scripts and styles come from this origin only; images
+# and embedded players (oEmbed iframes) may come from any HTTPS origin. Wagtail's admin needs inline
+# scripts, so it gets its own, looser policy. An empty variable sends no header.
+DATELINE_CSP = env_str(
+    "DATELINE_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "frame-src https:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+DATELINE_CSP_ADMIN = env_str(
+    "DATELINE_CSP_ADMIN",
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+)
+DATELINE_PERMISSIONS_POLICY = env_str(
+    "DATELINE_PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
+)
 
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Dateline")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -367,6 +367,34 @@ class HttpSemanticsTests(PageCacheTestCase):
         self.assertEqual((seen["status"], calls, len(queries)), ("200 OK", [], 0))
         self.assertIn(b"<h1", body)
 
+    def test_a_changed_security_policy_is_not_served_from_old_entries(self):
+        self.assertEqual(self.state(self.article.url), "miss")
+        self.assertEqual(self.state(self.article.url), "hit")
+        with override_settings(DATELINE_CSP="default-src 'none'"):
+            response = self.client.get(self.article.url)
+            self.assertEqual(response[CACHE_HEADER], "miss")
+            self.assertEqual(response["Content-Security-Policy"], "default-src 'none'")
+
+    def test_a_hit_from_the_wsgi_front_keeps_the_security_headers(self):
+        from dateline.cache.wsgi import PageCacheApplication
+
+        served = self.client.get(self.article.url)  # rendered by Django, stored
+        front = PageCacheApplication(lambda environ, start_response: [b""])
+        seen = {}
+        environ = RequestFactory().get(self.article.url).environ
+        b"".join(front(environ, lambda status, headers: seen.update(headers=dict(headers))))
+        self.assertEqual(seen["headers"][CACHE_HEADER], "hit")
+        for name in (
+            "Content-Security-Policy",
+            "Permissions-Policy",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Cross-Origin-Opener-Policy",
+            "X-Frame-Options",
+        ):
+            with self.subTest(header=name):
+                self.assertEqual(seen["headers"].get(name), served[name])
+
 
 class LocalMidnightTests(PageCacheTestCase):
     """Issue 4's rule for caches: a page cached at 23:59 local is not served at 00:01."""
