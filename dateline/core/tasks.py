@@ -87,7 +87,7 @@ def task_backlog(backend: str = "default") -> Backlog:
         for name in chosen.queues:
             queue = django_rq.get_queue(name)
             pending += queue.count
-            first = queue.get_job_ids(0, 0)
+            first = queue.get_job_ids(0, 1)
             job = queue.fetch_job(first[0]) if first else None
             if job is not None and job.enqueued_at is not None:
                 when = job.enqueued_at
