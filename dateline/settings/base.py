@@ -159,6 +159,8 @@ if DATELINE_TASKS_BACKEND == "rq":
             "DEFAULT_TIMEOUT": 600,
         }
     }
+# How often an idle database-backend worker looks for new tasks (seconds): the longest a task waits.
+DATELINE_TASKS_POLL_INTERVAL = float(env_str("DATELINE_TASKS_POLL_INTERVAL", "0.5"))
 # The worker's scheduler: how often it publishes what is due (seconds; go-live within this of its time).
 DATELINE_SCHEDULER_INTERVAL = env_int("DATELINE_SCHEDULER_INTERVAL", 20)
 # /readyz answers 503 when the oldest pending task waited longer than this, or the scheduler last

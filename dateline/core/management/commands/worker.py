@@ -66,7 +66,7 @@ class Command(BaseCommand):
 
                 runner = Worker(
                     queue_names=["default"],
-                    interval=1,
+                    interval=settings.DATELINE_TASKS_POLL_INTERVAL,
                     batch=options["batch"],
                     backend_name="default",
                     startup_delay=not options["batch"],
