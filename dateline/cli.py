@@ -199,6 +199,8 @@ def demo(argv: list[str]) -> None:
         site_port=args.port,
     )
     if args.no_serve:
+        # No worker will run: do the queued work (Related News lists) before exiting.
+        call_command("worker", batch=True, verbosity=0)
         return
     base = f"http://{args.host}:{args.port}"
     print(f"\n  Site:   {base}/")

@@ -1,11 +1,11 @@
 """Background work on Django's Tasks API (the django-tasks backport): how Dateline hands work off.
 
 Heavy work a publish causes (the Related News refresh both ways, with the semantic encoding; CDN
-purges; Wagtail's own index updates) is a task, enqueued once the publish's transaction commits and
-run by `dateline worker`, so the editor's request returns without it. The backend comes from
-`DATELINE_TASKS_BACKEND` (settings): the database (default), RQ on Redis, or immediate, which runs
-each task inline where it is asked for, inside the transaction, exactly as before there was a queue
-(the tests, and a site with no worker).
+purges; Wagtail's own tasks, such as its reference index) is a task, enqueued once the publish's
+transaction commits and run by `dateline worker`, so the editor's request returns without it. The
+backend comes from `DATELINE_TASKS_BACKEND` (settings): the database (default), RQ on Redis, or
+immediate, which runs each task inline where it is asked for, inside the transaction, exactly as
+before there was a queue (the tests, and a site with no worker).
 """
 
 from __future__ import annotations

@@ -132,7 +132,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background tasks (Django's Tasks API through the django-tasks backport; docs/operations.md): the
-# Related News refresh, CDN purges and Wagtail's own index updates run after the publish commits, in
+# Related News refresh, CDN purges and Wagtail's own tasks (reference index) run after the publish commits, in
 # `dateline worker`. database: a table in DATABASE_URL's database (SQLite or PostgreSQL), no other
 # service; rq: RQ on Redis (DATELINE_TASKS_REDIS_URL, else REDIS_URL), for several worker machines;
 # immediate: inline in the request that asks (tests; a site with no worker at all).
