@@ -149,16 +149,17 @@ if DATELINE_TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": _TASK_BACKENDS[DATELINE_TASKS_BACKEND], "QUEUES": ["default"]}
 }
-if DATELINE_TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {
-        "default": {
-            "URL": env_str("DATELINE_TASKS_REDIS_URL")
-            or env_str("REDIS_URL")
-            or "redis://127.0.0.1:6379/0",
-            "DEFAULT_TIMEOUT": 600,
-        }
+# Installed whatever the backend, so every install has the same migrations (a backup made with one
+# backend restores under another); it connects to Redis only when the RQ backend is used.
+INSTALLED_APPS.append("django_rq")
+RQ_QUEUES = {
+    "default": {
+        "URL": env_str("DATELINE_TASKS_REDIS_URL")
+        or env_str("REDIS_URL")
+        or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 600,
     }
+}
 # How often an idle database-backend worker looks for new tasks (seconds): the longest a task waits.
 DATELINE_TASKS_POLL_INTERVAL = float(env_str("DATELINE_TASKS_POLL_INTERVAL", "0.5"))
 # The worker's scheduler: how often it publishes what is due (seconds; go-live within this of its time).

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from dateline.settings.base import *  # noqa: F403
-from dateline.settings.base import DATABASES, INSTALLED_APPS
+from dateline.settings.base import DATABASES
 from dateline.settings.env import PROJECT_ROOT, env_str
 
 SECRET_KEY = secrets.token_urlsafe(50)
@@ -40,8 +40,6 @@ if "sqlite" not in DATABASES["default"]["ENGINE"]:
         "NAME": env_str("TEST_DATABASE_NAME") or f"test_dateline_{_checkout}"[:63]
     }
 # The RQ backend's tests run against the Redis on 127.0.0.1:6379 (REDIS_URL to choose another).
-if "django_rq" not in INSTALLED_APPS:
-    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]
 RQ_QUEUES = {
     "default": {"URL": env_str("REDIS_URL") or "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 60}
 }
