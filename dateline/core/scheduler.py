@@ -76,3 +76,39 @@ def scheduler_loop(*, worker: str, interval: float, stop: threading.Event) -> No
         finally:
             connection.close()
         stop.wait(interval)
+
+
+PRUNE = "prune-task-results"
+PRUNE_EVERY = dt.timedelta(hours=1)
+# Finished tasks kept this long (for inspection), then deleted by the scheduler.
+KEEP_FINISHED = dt.timedelta(days=7)
+
+
+def task_results_prune() -> str:
+    """Delete the database backend's successful task rows older than a week, at most hourly.
+
+    Every publish leaves a few finished rows; without this the table grows for ever. Failed ones
+    are kept for a person to read (`dateline prune_db_task_results` removes those too).
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from dateline.core.tasks import tasks_inline
+
+    if tasks_inline() or type(task_backends_default()).__name__ != "DatabaseBackend":
+        return "not the database backend"
+    now = timezone.now()
+    row, _ = SchedulerTick.objects.get_or_create(name=PRUNE)
+    if row.ran_at is not None and now - row.ran_at < PRUNE_EVERY:
+        return "not due"
+    deleted, _ = (
+        DBTaskResult.objects.successful().filter(finished_at__lt=now - KEEP_FINISHED).delete()
+    )
+    SchedulerTick.objects.filter(name=PRUNE).update(ran_at=now, summary=f"deleted {deleted}")
+    return f"deleted {deleted} finished task rows"
+
+
+def task_backends_default() -> object:
+    """Return the default task backend."""
+    from django_tasks import task_backends
+
+    return task_backends["default"]

@@ -354,3 +354,39 @@ class HealthNotCachedTests(PageCacheTestCase):
             again = self.client.get(url)
             self.assertNotEqual(again.get(CACHE_HEADER), "hit", url)
             self.assertEqual(again["Cache-Control"], "no-store")
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+class TaskRowsPruneTests(TestCase):
+    def test_finished_rows_older_than_a_week_go_hourly_and_failed_ones_stay(self):
+        from dateline.core.scheduler import task_results_prune
+        from dateline.core.tests.tasks import note
+
+        start = timezone.now()
+        with clock_at(start):
+            note.enqueue("/dev/null", 1)
+            note.enqueue("/nonexistent-folder/x", 2)  # fails: its folder does not exist
+            run_queue_allowing_failures()
+        with clock_at(start + dt.timedelta(days=6)):
+            self.assertEqual(task_results_prune(), "deleted 0 finished task rows")
+        with clock_at(start + dt.timedelta(days=6, minutes=30)):
+            self.assertEqual(task_results_prune(), "not due")
+        with clock_at(start + dt.timedelta(days=8)):
+            self.assertEqual(task_results_prune(), "deleted 1 finished task rows")
+        self.assertEqual(list(DBTaskResult.objects.values_list("status", flat=True)), ["FAILED"])
+
+
+def run_queue_allowing_failures() -> None:
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    while (row := DBTaskResult.objects.ready().first()) is not None:
+        row.claim("test")
+        worker.run_task(row)
