@@ -103,13 +103,62 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def _server(host: str, port: int, workers: int) -> None:
-    """Replace this process with the server of `server_command`, once the port is known free."""
+def worker_command() -> list[str]:
+    """Return the command line of `dateline worker`: background tasks and the scheduler."""
+    return [sys.executable, "-m", "dateline.cli", "worker"]
+
+
+def _server(host: str, port: int, workers: int, *, with_worker: bool = True) -> None:
+    """Serve with `server_command` once the port is known free, and a task worker beside it.
+
+    Without a worker this process becomes the server. With one, it starts both and watches them:
+    a worker that stops is started again, and when the server stops (Ctrl+C, SIGTERM) the worker
+    is stopped too, so the one command runs the site, its background tasks and its scheduler.
+    """
     problem = port_problem(host, port)
     if problem is not None:
         print(f"dateline: {problem}. Stop it, or choose another with --port.", file=sys.stderr)
         raise SystemExit(2)
-    os.execv(sys.executable, server_command(host, port, workers))
+    if not with_worker:
+        os.execv(sys.executable, server_command(host, port, workers))
+    raise SystemExit(supervise(server_command(host, port, workers), worker_command()))
+
+
+def supervise(server: list[str], worker: list[str]) -> int:
+    """Run `server` and `worker` side by side until the server exits; return its exit code."""
+    import signal
+    import subprocess
+    import time
+
+    web = subprocess.Popen(server)  # noqa: S603 - our own command lines
+    tasks = subprocess.Popen(worker)  # noqa: S603
+
+    def stop(signum: int, frame: object) -> None:
+        for child in (web, tasks):
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        while web.poll() is None:
+            if tasks.poll() is not None:
+                print("dateline: the task worker stopped; starting it again", file=sys.stderr)
+                time.sleep(1)
+                tasks = subprocess.Popen(worker)  # noqa: S603
+            time.sleep(0.5)
+    except KeyboardInterrupt:  # Ctrl+C reached every process of the group: let them finish
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for child in (web, tasks):
+        if child.poll() is None:
+            child.terminate()
+    for child in (web, tasks):
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return web.returncode or 0
 
 
 def demo(argv: list[str]) -> None:
@@ -120,6 +169,9 @@ def demo(argv: list[str]) -> None:
     parser.add_argument("--workers", type=int, default=_workers())
     parser.add_argument("--no-serve", action="store_true", help="prepare the data, then exit")
     parser.add_argument("--debug", action="store_true", help="run with DEBUG on (tracebacks)")
+    parser.add_argument(
+        "--no-worker", action="store_true", help="serve without the task worker and scheduler"
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DEBUG", "1" if args.debug else "0")
@@ -147,12 +199,17 @@ def demo(argv: list[str]) -> None:
         site_port=args.port,
     )
     if args.no_serve:
+        # No worker will run: do the queued work (Related News lists) before exiting.
+        call_command("worker", batch=True, verbosity=0)
         return
     base = f"http://{args.host}:{args.port}"
     print(f"\n  Site:   {base}/")
-    print(f"  Admin:  {base}/admin/  (user {DEMO_EDITOR[0]!r}, password {DEMO_EDITOR[1]!r})\n")
+    print(f"  Admin:  {base}/admin/  (user {DEMO_EDITOR[0]!r}, password {DEMO_EDITOR[1]!r})")
+    if not args.no_worker:
+        print("  Worker: background tasks and scheduled publishing run beside the site")
+    print()
     sys.stdout.flush()
-    _server(args.host, args.port, args.workers)
+    _server(args.host, args.port, args.workers, with_worker=not args.no_worker)
 
 
 def demo_site_host(host: str) -> str:
@@ -172,9 +229,14 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=_workers())
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve only: run `dateline worker` elsewhere (docs/operations.md)",
+    )
     args = parser.parse_args(argv)
     _setup("dateline.settings.production")
-    _server(args.host, args.port, args.workers)
+    _server(args.host, args.port, args.workers, with_worker=not args.no_worker)
 
 
 def manage_command(argv: list[str]) -> None:
@@ -217,7 +279,8 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) == 1 or argv[1] in {"-h", "--help"}:
         print("usage: dateline demo | serve | <manage.py command> [options]\n")
         print("  demo   prepare a SQLite demo site with sample content and serve it")
-        print("  serve  run the production server (granian, with the page cache)")
+        print("  serve  run the production server (granian, with the page cache) and a worker")
+        print("  worker run background tasks and scheduled publishing (docs/operations.md)")
         print("  check  the editorial quality report; import: import an archive")
         print("  backup PATH / restore PATH  one archive of the database and media, and back")
         print("  manage <command>  any Django/Wagtail management command, unaliased")

@@ -100,6 +100,7 @@ run "$D" related score "$work/pairs.csv" --output "$work/scored.csv"
 grep -qi score "$work/scored.csv" || { echo "smoke: related score wrote no score column" >&2; false; }
 run "$D" search rebuild
 run "$D" publish_scheduled
+run "$D" worker --batch
 run env DATELINE_STATIC_PAGES_DIR="$work/static-pages" "$D" cache nginx >/dev/null
 
 step="dateline serve"

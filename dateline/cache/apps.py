@@ -19,5 +19,10 @@ class CacheConfig(AppConfig):
 
         # Features ask for purges through core (cachetags.cache_tags_purge), never through us.
         cachetags.cache_tags_purger_set(lambda tags: cache_purge_on_commit(tags=tags))
+        # Stored CDN purges whose retry is overdue go out again on the worker's scheduler tick.
+        from dateline.cache.tasks import cdn_purges_due
+        from dateline.core.tasks import scheduler_job_register
+
+        scheduler_job_register("cdn-purge-retry", cdn_purges_due)
         # Site-wide reads (navigation, settings) are remembered until the next purge moves the token.
         memo.token_source_set(store.current_seq)

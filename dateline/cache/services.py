@@ -10,6 +10,9 @@ from django.conf import settings
 from django.db import transaction
 
 from dateline.cache import publishing, store
+from dateline.cache.models import CdnPurge
+from dateline.cache.tasks import cdn_purge_deliver
+from dateline.core.tasks import task_defer
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,8 @@ def cache_purge(*, tags: Iterable[str]) -> PurgeResult:
     Locally each tag gets a new version token (every stored page that recorded the old one is dead),
     and the global purge token moves so other processes re-check their in-memory copies. Static files
     and CDN copies are found through the tag-to-URL index and purged by URL through Wagtail's
-    front-end cache backends when `WAGTAILFRONTENDCACHE` is configured.
+    front-end cache backends when `WAGTAILFRONTENDCACHE` is configured: the local purge is done
+    when this returns, the CDN's is stored and handed to the worker (`cdn_purge_enqueue`).
     """
     wanted = tuple(sorted(set(tags)))
     if not wanted:
@@ -41,14 +45,20 @@ def cache_purge(*, tags: Iterable[str]) -> PurgeResult:
     urls, files = publishing.index_pop(list(wanted))
     removed = publishing.files_remove(files)
     if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-
-        try:
-            purge_urls_from_cache(urls)
-        except Exception:  # a CDN outage must not break publishing; pages still expire at midnight
-            log.exception("CDN purge of %d URLs failed", len(urls))
+        cdn_purge_enqueue(urls=list(urls))
     log.info("purged tags %s: %d URLs, %d files", ",".join(wanted), len(urls), removed)
     return PurgeResult(wanted, tuple(urls), removed)
+
+
+def cdn_purge_enqueue(*, urls: list[str]) -> CdnPurge:
+    """Store a CDN purge of `urls` and hand it to the worker, which retries it until it is done.
+
+    The row is written first (committed before the publish returns), so a purge survives a CDN
+    outage, a worker that is down or a lost task: the scheduler sends again what is overdue.
+    """
+    purge = CdnPurge.objects.create(urls=urls)
+    task_defer(cdn_purge_deliver, purge.pk)
+    return purge
 
 
 def cache_purge_on_commit(*, tags: Iterable[str]) -> None:

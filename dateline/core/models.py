@@ -85,3 +85,21 @@ class SiteSettings(MemoisedSiteSetting, BaseSiteSetting):
 
     def __str__(self) -> str:
         return self.site_name
+
+
+class SchedulerTick(models.Model):
+    """The worker's scheduler, one row per job: when it last ran, and who holds it now.
+
+    Several workers may run the scheduler; a tick runs only in the worker that claims the row's
+    lease, so a due story is published once. `/readyz` reads `ran_at` to tell a scheduler that
+    stopped.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    ran_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=128, blank=True)
+    summary = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (last ran {self.ran_at})"

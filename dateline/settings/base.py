@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "dateline.cache",
     "dateline.demo",
     "dateline.backup",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -131,6 +133,44 @@ elif _cache_url:
     )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks (Django's Tasks API through the django-tasks backport; docs/operations.md): the
+# Related News refresh, CDN purges and Wagtail's own tasks (reference index) run after the publish commits, in
+# `dateline worker`. database: a table in DATABASE_URL's database (SQLite or PostgreSQL), no other
+# service; rq: RQ on Redis (DATELINE_TASKS_REDIS_URL, else REDIS_URL), for several worker machines;
+# immediate: inline in the request that asks (tests; a site with no worker at all).
+DATELINE_TASKS_BACKEND = env_str("DATELINE_TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if DATELINE_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ValueError(
+        f"DATELINE_TASKS_BACKEND={DATELINE_TASKS_BACKEND!r}: choose one of {', '.join(_TASK_BACKENDS)}."
+    )
+TASKS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": _TASK_BACKENDS[DATELINE_TASKS_BACKEND], "QUEUES": ["default"]}
+}
+# Installed whatever the backend, so every install has the same migrations (a backup made with one
+# backend restores under another); it connects to Redis only when the RQ backend is used.
+INSTALLED_APPS.append("django_rq")
+RQ_QUEUES = {
+    "default": {
+        "URL": env_str("DATELINE_TASKS_REDIS_URL")
+        or env_str("REDIS_URL")
+        or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 600,
+    }
+}
+# How often an idle database-backend worker looks for new tasks (seconds): the longest a task waits.
+DATELINE_TASKS_POLL_INTERVAL = float(env_str("DATELINE_TASKS_POLL_INTERVAL", "0.5"))
+# The worker's scheduler: how often it publishes what is due (seconds; go-live within this of its time).
+DATELINE_SCHEDULER_INTERVAL = env_int("DATELINE_SCHEDULER_INTERVAL", 20)
+# /readyz answers 503 when the oldest pending task waited longer than this, or the scheduler last
+# ran longer ago than this (seconds; 0 switches that check off).
+DATELINE_READY_MAX_TASK_AGE = env_int("DATELINE_READY_MAX_TASK_AGE", 300)
+DATELINE_READY_MAX_TICK_AGE = env_int("DATELINE_READY_MAX_TICK_AGE", 180)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -262,7 +302,15 @@ DATELINE_PAGE_CACHE_QUERY_PARAMS = env_list("DATELINE_PAGE_CACHE_QUERY_PARAMS", 
 DATELINE_PAGE_CACHE_IGNORED_PARAMS = env_list(
     "DATELINE_PAGE_CACHE_IGNORED_PARAMS", ["fbclid", "gclid", "mc_cid", "mc_eid", "ref"]
 )
-DATELINE_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/documents/", "/search/", STATIC_URL, MEDIA_URL]
+DATELINE_PAGE_CACHE_SKIP_PREFIXES = [
+    "/admin/",
+    "/documents/",
+    "/search/",
+    "/healthz",
+    "/readyz",
+    STATIC_URL,
+    MEDIA_URL,
+]
 # Static publishing for the shipped nginx front: off unless a folder is named.
 DATELINE_STATIC_PAGES_DIR = env_str("DATELINE_STATIC_PAGES_DIR")
 DATELINE_CACHE_INDEX_DIR = env_str("DATELINE_CACHE_INDEX_DIR", str(DATA_DIR / "page-cache-index"))

@@ -25,6 +25,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Background work runs inline, so tests see its effects at once; the task tests choose the database
+# or RQ backend themselves and run the queue (dateline/core/tests/test_tasks.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Off so tests measure real renders; dateline/cache/tests switch it on and clear it per test.
 DATELINE_PAGE_CACHE = False
 
@@ -36,3 +39,7 @@ if "sqlite" not in DATABASES["default"]["ENGINE"]:
     DATABASES["default"]["TEST"] = {
         "NAME": env_str("TEST_DATABASE_NAME") or f"test_dateline_{_checkout}"[:63]
     }
+# The RQ backend's tests run against the Redis on 127.0.0.1:6379 (REDIS_URL to choose another).
+RQ_QUEUES = {
+    "default": {"URL": env_str("REDIS_URL") or "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 60}
+}

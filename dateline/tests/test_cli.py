@@ -60,3 +60,35 @@ class PortTests(SimpleTestCase):
     def test_the_demo_site_answers_where_it_serves(self):
         self.assertEqual(cli.demo_site_host("0.0.0.0"), "127.0.0.1")
         self.assertEqual(cli.demo_site_host("192.0.2.7"), "192.0.2.7")
+
+
+class WorkerBesideServerTests(SimpleTestCase):
+    """`dateline demo` and `dateline serve` run a task worker beside the web server."""
+
+    def test_the_worker_is_started_restarted_and_stopped_with_the_server(self):
+        folder = tempfile.mkdtemp()
+        starts = os.path.join(folder, "starts")
+        # The worker notes each start and then exits (as a crash would) until it has been started
+        # twice; the server waits for the second start and then stops with its own exit code.
+        worker = [
+            sys.executable,
+            "-c",
+            "import os, sys, time\n"
+            f"open({starts!r}, 'a').write('start\\n')\n"
+            f"if open({starts!r}).read().count('start') < 2: sys.exit(1)\n"
+            "time.sleep(600)\n",
+        ]
+        server = [
+            sys.executable,
+            "-c",
+            "import os, sys, time\n"
+            f"while not os.path.exists({starts!r}) or open({starts!r}).read().count('start') < 2:\n"
+            "    time.sleep(0.05)\n"
+            "sys.exit(3)\n",
+        ]
+        self.assertEqual(cli.supervise(server, worker), 3)
+        with open(starts) as noted:
+            self.assertEqual(noted.read().count("start"), 2)
+
+    def test_the_worker_command_is_dateline_worker(self):
+        self.assertEqual(cli.worker_command()[-3:], ["-m", "dateline.cli", "worker"])
