@@ -276,17 +276,20 @@ class ImportRun:
             page = model.objects.filter(pk=record.target_id).first()
         return Previous(key=key, record=record, page=page)
 
-    def record(self, previous: Previous[Page], *, target_id: int, checksum: str) -> str:
+    def record(
+        self, previous: Previous[Page], *, target_id: int, checksum: str, existed: bool = False
+    ) -> str:
         """Count an ensured object (author, tag, section, image) as skip, update or create; remember it.
 
         The object itself was written by the mapping's `*_ensure` service call; an item is skipped
-        when it became the same object with the same checksum last time.
+        when it became the same object with the same checksum last time. A first import that found
+        the object already on the site (`existed`) counts it as `existing`, not as created.
         """
         record = previous.record
         if record is not None and record.checksum == checksum and record.target_id == target_id:
             action = "skip"
         else:
-            action = "update" if record is not None else "create"
+            action = "update" if record is not None else ("existing" if existed else "create")
             imported_item_record(key=previous.key, target_id=target_id, checksum=checksum)
         self.report.count(previous.key.kind, action)
         # The ensure call may have published a page (the section a category became).
