@@ -38,6 +38,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from dateline.core.deferral import index_updates_deferred
 from dateline.core.publishing import (
     PublishPath,
     PublishProblem,
@@ -45,6 +46,7 @@ from dateline.core.publishing import (
     publish_problems_collected,
 )
 from dateline.core.routing import reserved_slugs
+from dateline.importers.followup import archive_indexes_rebuild
 from dateline.importers.models import ImportedItem
 from dateline.importers.report import ImportFailed, ImportReport
 from dateline.newsroom.models import HomePage
@@ -401,6 +403,7 @@ def import_run(
     report = ImportReport(committed=commit)
     try:
         with (
+            index_updates_deferred(),
             import_transaction(commit=commit),
             publish_path(PublishPath.IMPORT),
             publish_problems_collected() as published,
@@ -418,3 +421,11 @@ def import_run(
             run._problems_report()
     except KeyboardInterrupt as exc:
         raise ImportFailed("interrupted: nothing was imported") from exc
+    if commit and report.total("create") + report.total("update"):
+        # The per-story index updates were deferred (one transaction, no signal work per story):
+        # rebuild them once, now that the import is committed.
+        done = archive_indexes_rebuild()
+        report.note(
+            f"rebuilt after the import: Related News for {done.related} stories, "
+            f"search index of {done.searched}"
+        )
