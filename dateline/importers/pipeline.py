@@ -46,7 +46,7 @@ from dateline.core.publishing import (
     publish_problems_collected,
 )
 from dateline.core.routing import reserved_slugs
-from dateline.importers.followup import archive_indexes_rebuild
+from dateline.importers.followup import archive_indexes_rebuild, wagtail_indexes_deferred
 from dateline.importers.models import ImportedItem
 from dateline.importers.report import ImportFailed, ImportReport
 from dateline.newsroom.models import HomePage
@@ -249,6 +249,8 @@ class ImportRun:
         # Every page published so far in the run, with its guards' problems (publish_problems_collected).
         self._published = published
         self._reported = 0
+        # Pages created or updated: the follow-up indexes them once the run has committed.
+        self.written_pages: list[int] = []
 
     @property
     def site(self) -> Site:
@@ -338,6 +340,7 @@ class ImportRun:
             raise ImportFailed(f"{label}: {exc}") from exc
         action = "update" if existing is not None else "create"
         self.report.count(kind, action)
+        self.written_pages.append(page.pk)
         imported_item_record(key=previous.key, target_id=page.pk, checksum=checksum)
         for old_url in old_urls:
             if old_url and redirect_ensure(old_url=old_url, page=page, site=self.site):
@@ -404,6 +407,7 @@ def import_run(
     try:
         with (
             index_updates_deferred(),
+            wagtail_indexes_deferred(),
             import_transaction(commit=commit),
             publish_path(PublishPath.IMPORT),
             publish_problems_collected() as published,
@@ -424,7 +428,7 @@ def import_run(
     if commit and report.total("create") + report.total("update"):
         # The per-story index updates were deferred (one transaction, no signal work per story):
         # rebuild them once, now that the import is committed.
-        done = archive_indexes_rebuild()
+        done = archive_indexes_rebuild(page_ids=run.written_pages)
         report.note(
             f"rebuilt after the import: Related News for {done.related} stories, "
             f"search index of {done.searched}"
