@@ -428,8 +428,15 @@ def import_run(
     if commit and report.total("create") + report.total("update"):
         # The per-story index updates were deferred (one transaction, no signal work per story):
         # rebuild them once, now that the import is committed.
-        done = archive_indexes_rebuild(page_ids=run.written_pages)
-        report.note(
-            f"rebuilt after the import: Related News for {done.related} stories, "
-            f"search index of {done.searched}"
-        )
+        try:
+            done = archive_indexes_rebuild(page_ids=run.written_pages)
+        except Exception as exc:  # the import is committed; say what is owed rather than fail
+            report.note(
+                f"the import is committed but the rebuild after it failed ({exc}): run "
+                "`dateline related rebuild` and `dateline search rebuild`"
+            )
+        else:
+            report.note(
+                f"rebuilt after the import: Related News for {done.related} stories, "
+                f"search index of {done.searched}"
+            )

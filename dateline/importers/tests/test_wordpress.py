@@ -420,3 +420,45 @@ class FidelityTests(ImportTestCase):
         report = wordpress_import(path=path, commit=True, parent_section="Archive")
         self.assertEqual(report.total("create") + report.total("update"), 0)
         self.assertTrue(SectionPage.objects.get(pk=parish.pk).show_in_menus)
+
+
+class DeferredIndexTests(ImportTestCase):
+    """A committed import rebuilds the indexes once after its commit, never per story."""
+
+    def test_indexes_are_rebuilt_once_after_the_commit(self):
+        from unittest import mock
+
+        from dateline.importers import followup
+        from dateline.related import services as related_services
+        from dateline.search.models import SearchDocument
+
+        path = write(
+            self.folder,
+            "export.xml",
+            wxr(*(item(post_id=i, title=f"Story number {i}") for i in range(1, 6))),
+        )
+        rebuild = mock.Mock(wraps=followup.archive_indexes_rebuild)
+        refresh = mock.Mock(wraps=related_services.related_article_refresh)
+        with (
+            mock.patch.object(followup, "archive_indexes_rebuild", rebuild),
+            mock.patch("dateline.importers.pipeline.archive_indexes_rebuild", rebuild),
+            mock.patch.object(related_services, "related_article_refresh", refresh),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            report = wordpress_import(path=path, commit=True)
+            self.assertEqual(refresh.call_count, 0)  # no per-story refresh
+        self.assertEqual(rebuild.call_count, 1)
+        self.assertEqual(len(rebuild.call_args.kwargs["page_ids"]), 5)
+        live = set(ArticlePage.objects.live().values_list("pk", flat=True))
+        self.assertEqual(set(SearchDocument.objects.values_list("pk", flat=True)), live)
+        self.assertTrue(any("rebuilt after the import" in note for note in report.notes))
+        # Wagtail's admin search finds the imported stories too.
+        self.assertEqual(ArticlePage.objects.search("number").count(), 5)
+
+    def test_dry_run_rebuilds_nothing(self):
+        from unittest import mock
+
+        path = write(self.folder, "export.xml", wxr(item(post_id=1, title="One")))
+        with mock.patch("dateline.importers.pipeline.archive_indexes_rebuild") as rebuild:
+            wordpress_import(path=path, commit=False)
+        rebuild.assert_not_called()
