@@ -19,7 +19,10 @@ from modelsearch import index as search_index
 from modelsearch.backends import get_search_backends
 from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Page, ReferenceIndex
-from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.signal_handlers import (
+    disable_reference_index_auto_update,
+    reference_index_auto_update_disabled,
+)
 
 from dateline.cache.services import cache_purge
 from dateline.core import cachetags
@@ -50,8 +53,11 @@ def wagtail_indexes_deferred() -> Iterator[None]:
     for model in models:
         post_save.disconnect(post_save_signal_handler, sender=model)
     try:
-        with disable_reference_index_auto_update():
-            yield
+        if getattr(reference_index_auto_update_disabled, "value", False):
+            yield  # already off (Wagtail's switch cannot be nested: its exit deletes the flag)
+        else:
+            with disable_reference_index_auto_update():
+                yield
     finally:
         for model in models:
             post_save.connect(post_save_signal_handler, sender=model)

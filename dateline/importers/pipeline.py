@@ -53,7 +53,7 @@ from dateline.newsroom.models import HomePage
 from dateline.newsroom.services import page_move, site_ensure
 
 # Bump when the mapping from source to Dateline changes, so unchanged items are imported again.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 
 P = TypeVar("P", bound=Page)
 
