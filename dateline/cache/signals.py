@@ -16,6 +16,7 @@ from dateline.almanac.selectors import calendar_day_shown
 from dateline.cache.selectors import article_dependent_tags
 from dateline.cache.services import cache_purge_on_commit
 from dateline.core import cachetags, dates
+from dateline.core.deferral import index_updates_are_deferred
 from dateline.core.models import SiteSettings
 from dateline.core.selectors import site_settings_for
 from dateline.newsroom.models import ArticlePage, Author, HomePage
@@ -41,6 +42,8 @@ def _page_tags(page) -> set[str]:
 
 def _on_publish_change(sender, instance, **kwargs) -> None:
     """Purge what a published or unpublished page changes."""
+    if index_updates_are_deferred():  # a bulk import: one purge of everything follows its commit
+        return
     cache_purge_on_commit(tags=_page_tags(instance))
 
 

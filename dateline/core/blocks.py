@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -38,11 +39,25 @@ class QuoteBlock(blocks.StructBlock):
         template = "blocks/quote_block.html"
 
 
+class HeadingBlock(blocks.StructBlock):
+    """A heading inside the body at a chosen level (2-6; the page's title is the only level 1)."""
+
+    text = blocks.CharBlock(max_length=200)
+    # An integer, so the level is never read as words of the story (`newsroom.text.body_text`).
+    level = blocks.IntegerBlock(min_value=2, max_value=6, default=2)
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading_block.html"
+
+
 class BodyBlock(blocks.StreamBlock):
-    """The body of a story: paragraphs, subheadings, images, quotes and embeds."""
+    """The body of a story: paragraphs, headings, images, quotes, tables and embeds."""
 
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="blocks/paragraph.html")
     subheading = blocks.CharBlock(max_length=200, icon="title", template="blocks/subheading.html")
     image = ImageBlock()
     quote = QuoteBlock()
     embed = EmbedBlock(max_width=800, template="blocks/embed_block.html")
+    heading = HeadingBlock()
+    table = TableBlock()

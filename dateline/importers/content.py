@@ -35,6 +35,12 @@ _BLOCK_START = re.compile(rf"^\s*<(?:{_BLOCK_TAGS})\b", re.I)
 _BLOCK_COMMENT = re.compile(r"<!--\s*(/?)wp:([a-z0-9/_-]+)(.*?)(/?)-->", re.S | re.I)
 _SHORTCODE = re.compile(r"\[(\[?)(/?)([a-zA-Z_][\w-]*)((?:[^\]\"']|\"[^\"]*\"|'[^']*')*)\](\]?)")
 _SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
+# WordPress's own shortcodes (core, plus the wordpress.com video ones older exports carry): only these,
+# and the ones a run names (`DATELINE_IMPORT_SHORTCODES`, `--shortcode`), are read as shortcodes.
+# Any other bracketed text ("[Rosneft and CNPC]", "[sic]") is the writer's and stays as it is.
+WORDPRESS_SHORTCODES = frozenset(
+    {"caption", "wp_caption", "gallery", "embed", "audio", "video", "playlist", "youtube", "vimeo"}
+)
 _EMBED_HOSTS = re.compile(
     r"^https?://(?:www\.|m\.)?(youtube\.com|youtu\.be|vimeo\.com|twitter\.com|x\.com|"
     r"instagram\.com|soundcloud\.com|flickr\.com|tiktok\.com|dailymotion\.com|spotify\.com|"
@@ -126,8 +132,11 @@ def _shortcode_attrs(raw: str) -> dict[str, str]:
     return attrs
 
 
-def _replace_shortcodes(content: str, notes: list[str]) -> str:
-    """Expand the shortcodes we understand into HTML and drop (and report) the others."""
+def _replace_shortcodes(content: str, notes: list[str], extra: frozenset[str]) -> str:
+    """Expand WordPress's shortcodes into HTML and drop (and report) the `extra` ones a run names.
+
+    Bracketed text that is neither is left verbatim: a square bracket is ordinary punctuation.
+    """
 
     # Enclosing shortcodes first: [caption ...]<img ...> Caption text[/caption].
     def caption(match: re.Match) -> str:
@@ -154,9 +163,11 @@ def _replace_shortcodes(content: str, notes: list[str]) -> str:
     )
 
     def other(match: re.Match) -> str:
+        name = match.group(3).lower()
+        if name not in WORDPRESS_SHORTCODES and name not in extra:
+            return match.group(0)  # not a shortcode: the writer's own brackets
         if match.group(1) and match.group(5):  # [[escaped]] prints the shortcode literally
             return match.group(0)[1:-1]
-        name = match.group(3).lower()
         attrs = _shortcode_attrs(match.group(4))
         if match.group(2):  # a closing tag of an enclosing shortcode: keep its content
             return ""
@@ -189,8 +200,13 @@ def _autop(content: str) -> str:
     return "\n".join(out)
 
 
-def wordpress_html_normalise(content: str, notes: list[str]) -> str:
-    """Return WordPress post content as plain HTML: block comments read, shortcodes expanded."""
+def wordpress_html_normalise(
+    content: str, notes: list[str], shortcodes: frozenset[str] = frozenset()
+) -> str:
+    """Return WordPress post content as plain HTML: block comments read, shortcodes expanded.
+
+    `shortcodes` names the site's own shortcodes (beyond WordPress's), which are removed and noted.
+    """
     unknown: set[str] = set()
 
     def comment(match: re.Match) -> str:
@@ -219,7 +235,7 @@ def wordpress_html_normalise(content: str, notes: list[str]) -> str:
     content = _BLOCK_COMMENT.sub(comment, content)
     for name in sorted(unknown):
         notes.append(f"block wp:{name} has no Dateline equivalent: its content was kept as text")
-    content = _replace_shortcodes(content, notes)
+    content = _replace_shortcodes(content, notes, frozenset(n.lower() for n in shortcodes))
     if not has_blocks or "<p" not in content:
         content = _autop(content)
     return content
@@ -337,7 +353,11 @@ class _Builder:
             self.flush()
             text = " ".join(element.text_content().split())
             if text:
-                self.blocks.append({"type": "subheading", "value": text[:200]})
+                # The page's title is its only level 1: a body <h1> becomes the first level below.
+                level = max(2, int(tag[1]))
+                self.blocks.append(
+                    {"type": "heading", "value": {"text": text[:200], "level": level}}
+                )
         elif tag in {"ul", "ol"}:
             self.flush()
             self.rich(_outer_html(element))
@@ -363,11 +383,7 @@ class _Builder:
             self.paragraph("<br>".join(html_lib.escape(line) for line in lines))
         elif tag == "table":
             self.flush()
-            self.notes.append("table flattened into paragraphs")
-            for row in element.iter("tr"):
-                cells = [" ".join(c.text_content().split()) for c in row if isinstance(c.tag, str)]
-                if any(cells):
-                    self.paragraph(html_lib.escape(" | ".join(cells)))
+            self.table(element)
         elif tag in {"hr", "br"} and not self.pending:
             pass
         elif tag in {"dl"}:
@@ -391,6 +407,42 @@ class _Builder:
             return
         if element.tail and element.tail.strip():
             self.pending.append(html_lib.escape(element.tail))
+
+    def table(self, element: etree._Element) -> None:
+        """Add a table block: cells as plain text, the header row kept as a header."""
+        rows: list[list[str]] = []
+        header = False
+        for row in element.iter("tr"):
+            cells = row.xpath("./td|./th")
+            texts = []
+            for cell in cells:
+                texts.append(" ".join(cell.text_content().split()))
+                # A merged cell is followed by empty cells, so the columns stay in line.
+                span = cell.get("colspan", "1")
+                texts.extend([""] * (int(span) - 1 if span.isdigit() and int(span) > 1 else 0))
+            if not any(texts):
+                continue
+            if not rows:  # the first row is a header when it is all <th> or inside <thead>
+                parent = row.getparent()
+                in_head = parent is not None and parent.tag == "thead"
+                header = in_head or all(cell.tag == "th" for cell in cells)
+            rows.append(texts)
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        caption_el = element.find(".//caption")
+        caption = " ".join(caption_el.text_content().split()) if caption_el is not None else ""
+        self.blocks.append(
+            {
+                "type": "table",
+                "value": {
+                    "data": [r + [""] * (width - len(r)) for r in rows],
+                    "first_row_is_table_header": header,
+                    "first_col_is_header": False,
+                    "table_caption": caption[:255],
+                },
+            }
+        )
 
     def quote(self, element: etree._Element) -> None:
         attribution = ""
@@ -473,11 +525,17 @@ def html_to_blocks(markup: str, *, resolve_image: ImageResolver | None = None) -
 
 
 def wordpress_content_to_blocks(
-    content: str, *, resolve_image: ImageResolver | None = None
+    content: str,
+    *,
+    resolve_image: ImageResolver | None = None,
+    shortcodes: frozenset[str] = frozenset(),
 ) -> BodyResult:
-    """Return the body blocks for a WordPress post's content (blocks, classic HTML or shortcodes)."""
+    """Return the body blocks for a WordPress post's content (blocks, classic HTML or shortcodes).
+
+    `shortcodes` names the site's own shortcodes to remove (see `wordpress_html_normalise`).
+    """
     notes: list[str] = []
-    normalised = wordpress_html_normalise(content, notes)
+    normalised = wordpress_html_normalise(content, notes, shortcodes)
     result = html_to_blocks(normalised, resolve_image=resolve_image)
     result.notes = list(dict.fromkeys(notes + result.notes))
     return result

@@ -38,6 +38,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from dateline.core.deferral import index_updates_deferred
 from dateline.core.publishing import (
     PublishPath,
     PublishProblem,
@@ -45,13 +46,14 @@ from dateline.core.publishing import (
     publish_problems_collected,
 )
 from dateline.core.routing import reserved_slugs
+from dateline.importers.followup import archive_indexes_rebuild, wagtail_indexes_deferred
 from dateline.importers.models import ImportedItem
 from dateline.importers.report import ImportFailed, ImportReport
 from dateline.newsroom.models import HomePage
 from dateline.newsroom.services import page_move, site_ensure
 
 # Bump when the mapping from source to Dateline changes, so unchanged items are imported again.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 
 P = TypeVar("P", bound=Page)
 
@@ -247,6 +249,8 @@ class ImportRun:
         # Every page published so far in the run, with its guards' problems (publish_problems_collected).
         self._published = published
         self._reported = 0
+        # Pages created or updated: the follow-up indexes them once the run has committed.
+        self.written_pages: list[int] = []
 
     @property
     def site(self) -> Site:
@@ -276,17 +280,20 @@ class ImportRun:
             page = model.objects.filter(pk=record.target_id).first()
         return Previous(key=key, record=record, page=page)
 
-    def record(self, previous: Previous[Page], *, target_id: int, checksum: str) -> str:
+    def record(
+        self, previous: Previous[Page], *, target_id: int, checksum: str, existed: bool = False
+    ) -> str:
         """Count an ensured object (author, tag, section, image) as skip, update or create; remember it.
 
         The object itself was written by the mapping's `*_ensure` service call; an item is skipped
-        when it became the same object with the same checksum last time.
+        when it became the same object with the same checksum last time. A first import that found
+        the object already on the site (`existed`) counts it as `existing`, not as created.
         """
         record = previous.record
         if record is not None and record.checksum == checksum and record.target_id == target_id:
             action = "skip"
         else:
-            action = "update" if record is not None else "create"
+            action = "update" if record is not None else ("existing" if existed else "create")
             imported_item_record(key=previous.key, target_id=target_id, checksum=checksum)
         self.report.count(previous.key.kind, action)
         # The ensure call may have published a page (the section a category became).
@@ -333,6 +340,7 @@ class ImportRun:
             raise ImportFailed(f"{label}: {exc}") from exc
         action = "update" if existing is not None else "create"
         self.report.count(kind, action)
+        self.written_pages.append(page.pk)
         imported_item_record(key=previous.key, target_id=page.pk, checksum=checksum)
         for old_url in old_urls:
             if old_url and redirect_ensure(old_url=old_url, page=page, site=self.site):
@@ -398,6 +406,8 @@ def import_run(
     report = ImportReport(committed=commit)
     try:
         with (
+            index_updates_deferred(),
+            wagtail_indexes_deferred(),
             import_transaction(commit=commit),
             publish_path(PublishPath.IMPORT),
             publish_problems_collected() as published,
@@ -415,3 +425,18 @@ def import_run(
             run._problems_report()
     except KeyboardInterrupt as exc:
         raise ImportFailed("interrupted: nothing was imported") from exc
+    if commit and report.total("create") + report.total("update"):
+        # The per-story index updates were deferred (one transaction, no signal work per story):
+        # rebuild them once, now that the import is committed.
+        try:
+            done = archive_indexes_rebuild(page_ids=run.written_pages)
+        except Exception as exc:  # the import is committed; say what is owed rather than fail
+            report.note(
+                f"the import is committed but the rebuild after it failed ({exc}): run "
+                "`dateline related rebuild` and `dateline search rebuild`"
+            )
+        else:
+            report.note(
+                f"rebuilt after the import: Related News for {done.related} stories, "
+                f"search index of {done.searched}"
+            )

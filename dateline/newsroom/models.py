@@ -119,8 +119,9 @@ class SectionPage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["newsroom.HomePage"]
-    subpage_types = ["newsroom.ArticlePage"]
+    # A section may hold sections ("World" > "Europe"), as imported category trees do.
+    parent_page_types = ["newsroom.HomePage", "newsroom.SectionPage"]
+    subpage_types = ["newsroom.ArticlePage", "newsroom.SectionPage"]
     base_form_class = SiteRootChildForm
 
     class Meta:

@@ -113,23 +113,42 @@ def site_ensure(*, hostname: str = "localhost", port: int = 80, title: str = "Ho
     return home
 
 
-def section_ensure(*, home: HomePage, slug: str, title: str, intro: str = "") -> SectionPage:
-    """Return the section `slug` under `home`, creating and publishing it (shown in menus) if missing."""
-    section = SectionPage.objects.child_of(home).filter(slug=slug).first()
+def section_ensure(
+    *,
+    home: HomePage,
+    slug: str,
+    title: str,
+    intro: str = "",
+    parent: Page | None = None,
+    show_in_menus: bool | None = None,
+) -> SectionPage:
+    """Return the section `slug` under `parent` (default `home`), creating and publishing it if missing.
+
+    `show_in_menus` says whether the site's menu lists it: None keeps an existing section's choice
+    (the editors') and shows a new one, as the demo's sections are.
+    """
+    parent = parent or home
+    section = SectionPage.objects.child_of(parent).filter(slug=slug).first()
     if section is not None:
-        if (section.title, section.intro) != (title, intro):
-            section.title, section.intro = title, intro
+        menu = section.show_in_menus if show_in_menus is None else show_in_menus
+        if (section.title, section.intro, section.show_in_menus) != (title, intro, menu):
+            section.title, section.intro, section.show_in_menus = title, intro, menu
             page_publish(page=section)
         return section
-    section = SectionPage(title=title, slug=slug, intro=intro, show_in_menus=True, live=False)
-    home.add_child(instance=section)
+    menu = True if show_in_menus is None else show_in_menus
+    section = SectionPage(title=title, slug=slug, intro=intro, show_in_menus=menu, live=False)
+    parent.add_child(instance=section)
     return page_publish(page=section)
 
 
-def author_ensure(*, slug: str, name: str, bio: str = "") -> Author:
-    """Return the author `slug`, creating it or bringing its name and bio up to date."""
+def author_ensure(*, slug: str, name: str, bio: str = "", rename: bool = True) -> Author:
+    """Return the author `slug`, creating it or bringing its name and bio up to date.
+
+    With `rename=False` an existing author is returned as it is (an importer that only knows a
+    login must not rename the person it belongs to).
+    """
     author, created = Author.objects.get_or_create(slug=slug, defaults={"name": name, "bio": bio})
-    if not created and (author.name, author.bio) != (name, bio):
+    if not created and rename and (author.name, author.bio) != (name, bio):
         author.name, author.bio = name, bio
         author.save()
     return author

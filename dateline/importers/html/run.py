@@ -71,14 +71,14 @@ def html_import(
 
 
 def _blocks(extracted: Extracted) -> list[dict[str, Any]]:
-    """Return the article's body blocks, without a subheading that repeats the headline."""
+    """Return the article's body blocks, without a heading that repeats the headline."""
     if not extracted.body_html:
         return plain_text_blocks(extracted.paragraphs)
     blocks = html_to_blocks(extracted.body_html).blocks
     if (
         blocks
-        and blocks[0].get("type") == "subheading"
-        and (blocks[0]["value"] == extracted.headline)
+        and blocks[0].get("type") == "heading"
+        and (blocks[0]["value"]["text"] == extracted.headline)
     ):
         blocks = blocks[1:]
     return blocks

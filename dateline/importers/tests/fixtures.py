@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.test import TestCase
@@ -12,6 +14,7 @@ from django.utils.html import escape
 from PIL import Image
 
 from dateline.newsroom.factories import home_page
+from dateline.settings.env import shared_data_dir
 
 WP_NS = "http://wordpress.org/export/1.2/"
 # What importing `../shared/seed/reference-article.txt` must give: the demo's reference article
@@ -128,6 +131,62 @@ def wxr(*items: str, version: str = "1.2", header: str = "", doctype: str = "") 
 </channel>
 </rss>
 """
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A real news text to build exports from: its headline, section and paragraphs (plain text)."""
+
+    headline: str
+    section: str
+    paragraphs: list[str]
+
+
+def bbc_texts(limit: int | None = None) -> list[SourceText]:
+    """Return BBC News texts from the shared data (`bbc-news-2225/`), in file order; [] if absent.
+
+    Each file's first line is the headline, then paragraphs separated by blank lines.
+    """
+    folder = shared_data_dir() / "bbc-news-2225"
+    texts: list[SourceText] = []
+    for path in sorted(folder.glob("*/*.txt")):
+        raw = path.read_text(encoding="latin-1").replace("\r\n", "\n")
+        headline, _, rest = raw.strip().partition("\n")
+        paragraphs = [" ".join(p.split()) for p in rest.split("\n\n") if p.strip()]
+        if headline.strip() and paragraphs:
+            texts.append(SourceText(" ".join(headline.split()), path.parent.name, paragraphs))
+        if limit is not None and len(texts) >= limit:
+            break
+    return texts
+
+
+def text_items(texts: Iterable[SourceText], *, first_id: int = 1000) -> list[str]:
+    """Return WXR post items for `texts`: HTML-escaped paragraphs, alternately classic and blocks.
+
+    The imported bodies must read exactly as the texts did (brackets, ampersands and all).
+    """
+    items = []
+    for number, text in enumerate(texts):
+        paragraphs = [html_lib.escape(p, quote=False) for p in text.paragraphs]
+        if number % 2:
+            content = "\n\n".join(
+                f"<!-- wp:paragraph -->\n<p>{p}</p>\n<!-- /wp:paragraph -->" for p in paragraphs
+            )
+        else:
+            content = "\n\n".join(paragraphs)  # classic: paragraphs from blank lines
+        day = 1 + number % 28
+        items.append(
+            item(
+                post_id=first_id + number,
+                title=html_lib.escape(html_lib.escape(text.headline, quote=False), quote=False),
+                slug=f"story-{first_id + number}",
+                content=content.replace("]]>", "]]]]><![CDATA[>"),
+                date_gmt=f"2005-{1 + number % 12:02d}-{day:02d} 12:00:00",
+                categories=((text.section, text.section.title()),),
+                creator="jdoe" if number % 3 else "rroe",
+            )
+        )
+    return items
 
 
 def body_blocks(items: Iterable[dict]) -> list[dict]:

@@ -41,15 +41,49 @@ class HtmlToBlocksTests(SimpleTestCase):
         )
         self.assertEqual(
             types(result.blocks),
-            ["subheading", "paragraph", "paragraph", "quote", "embed", "paragraph"],
+            ["heading", "paragraph", "paragraph", "quote", "embed", "paragraph"],
         )
-        self.assertEqual(result.blocks[0]["value"], "Sub head")
+        self.assertEqual(result.blocks[0]["value"], {"text": "Sub head", "level": 2})
         self.assertEqual(result.blocks[1]["value"], "<p>One <b>bold</b></p>")
         self.assertTrue(result.blocks[2]["value"].startswith("<ul>"))
         self.assertEqual(
             result.blocks[3]["value"], {"text": "Quoted words", "attribution": "Someone"}
         )
         self.assertEqual(result.blocks[4]["value"], "https://www.youtube.com/watch?v=abc123")
+
+    def test_headings_keep_their_level(self):
+        result = html_to_blocks("<h1>Top</h1><h3>Three</h3><h4>Four</h4><h6>Six</h6>")
+        self.assertEqual(
+            [(b["type"], b["value"]["level"], b["value"]["text"]) for b in result.blocks],
+            [
+                ("heading", 2, "Top"),
+                ("heading", 3, "Three"),
+                ("heading", 4, "Four"),
+                ("heading", 6, "Six"),
+            ],
+        )
+
+    def test_tables_become_table_blocks(self):
+        result = html_to_blocks(
+            "<table><caption>Results</caption><thead><tr><th>Team</th><th>Points</th></tr>"
+            "</thead><tbody><tr><td>Reds</td><td><b>3</b></td></tr>"
+            '<tr><td colspan="2">Abandoned</td></tr><tr><td></td><td></td></tr></tbody></table>'
+            "<p>After</p>"
+        )
+        self.assertEqual(types(result.blocks), ["table", "paragraph"])
+        self.assertEqual(
+            result.blocks[0]["value"],
+            {
+                "data": [["Team", "Points"], ["Reds", "3"], ["Abandoned", ""]],
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "Results",
+            },
+        )
+        self.assertEqual(result.notes, [])
+        plain = html_to_blocks("<table><tr><td>a</td><td>b</td></tr></table>").blocks[0]
+        self.assertEqual(plain["value"]["data"], [["a", "b"]])
+        self.assertFalse(plain["value"]["first_row_is_table_header"])
 
     def test_images_resolve_or_are_reported(self):
         found = html_to_blocks(
@@ -98,7 +132,7 @@ class WordPressContentTests(SimpleTestCase):
             "<!-- wp:acme/widget -->\n<p>Plugin text</p>\n<!-- /wp:acme/widget -->"
         )
         result = wordpress_content_to_blocks(content)
-        self.assertEqual(types(result.blocks), ["subheading", "paragraph", "embed", "paragraph"])
+        self.assertEqual(types(result.blocks), ["heading", "paragraph", "embed", "paragraph"])
         self.assertEqual(result.blocks[2]["value"], "https://vimeo.com/123")
         self.assertTrue(any("wp:acme/widget" in note for note in result.notes))
 
@@ -107,14 +141,31 @@ class WordPressContentTests(SimpleTestCase):
             '[caption id="attachment_5" width="300"]<img class="wp-image-5" src="https://x/a.jpg" '
             'alt="Alt"> The caption[/caption]\n\n'
             "[embed]https://www.youtube.com/watch?v=xyz[/embed]\n\n"
-            '[contact-form-7 id="3"]\n\n[[not-a-shortcode]]'
+            '[contact-form-7 id="3"]\n\n[[gallery]]'
         )
         seen = []
         result = wordpress_content_to_blocks(
-            content, resolve_image=lambda ref: seen.append(ref) or 11
+            content,
+            resolve_image=lambda ref: seen.append(ref) or 11,
+            shortcodes=frozenset({"Contact-Form-7"}),
         )
         self.assertEqual(types(result.blocks), ["image", "embed", "paragraph"])
         self.assertEqual(seen[0].attachment_id, "5")
         self.assertEqual(result.blocks[0]["value"]["caption"], "The caption")
-        self.assertEqual(result.blocks[2]["value"], "<p>[not-a-shortcode]</p>")
+        self.assertEqual(result.blocks[2]["value"], "<p>[gallery]</p>")
         self.assertIn("shortcode [contact-form-7] removed", result.notes)
+
+    def test_brackets_that_are_not_shortcodes_stay_verbatim(self):
+        content = (
+            "The two companies [Rosneft and CNPC] have agreed to a deal.\n\n"
+            '[contact-form-7 id="3"] and [sic] and [[double]] and [/closing]'
+        )
+        result = wordpress_content_to_blocks(content)
+        self.assertEqual(
+            [block["value"] for block in result.blocks],
+            [
+                "<p>The two companies [Rosneft and CNPC] have agreed to a deal.</p>",
+                '<p>[contact-form-7 id="3"] and [sic] and [[double]] and [/closing]</p>',
+            ],
+        )
+        self.assertEqual(result.notes, [])

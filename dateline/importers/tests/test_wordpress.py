@@ -295,3 +295,170 @@ class RefusedExportTests(ImportTestCase):
         self.assertIn("Dry run", out.getvalue())
         self.assertFalse(ArticlePage.objects.exists())
         self.assertFalse(SectionPage.objects.filter(title="Local").exists())
+
+
+class FidelityTests(ImportTestCase):
+    """What a post says arrives as it was written (issue #14, items 3 and 4)."""
+
+    def run_import(self, *items: str, **kwargs):
+        path = write(self.folder, "export.xml", wxr(*items, header=kwargs.pop("header", "")))
+        return wordpress_import(path=path, commit=True, **kwargs)
+
+    def test_bracketed_text_is_not_a_shortcode(self):
+        quote = "The two companies [Rosneft and CNPC] have agreed to build a refinery."
+        report = self.run_import(
+            item(post_id=1, title="Deal", content=f"<p>{quote}</p>\n\n[contact-form-7 id=3]")
+        )
+        article = ArticlePage.objects.get(title="Deal")
+        self.assertEqual(
+            [b.value.source for b in article.body],
+            [f"<p>{quote}</p>", "<p>[contact-form-7 id=3]</p>"],
+        )
+        self.assertFalse(any("shortcode" in note for note in report.notes))
+
+    def test_configured_shortcodes_are_removed(self):
+        content = "<p>Before</p>\n\n[contact-form-7 id=3]\n\n[newsletter]\n\n<p>[sic]</p>"
+        with override_settings(DATELINE_IMPORT_SHORTCODES=["newsletter"]):
+            report = self.run_import(
+                item(post_id=1, title="Forms", content=content), shortcodes=["contact-form-7"]
+            )
+        article = ArticlePage.objects.get(title="Forms")
+        self.assertEqual([b.value.source for b in article.body], ["<p>Before</p>", "<p>[sic]</p>"])
+        self.assertTrue(any("[contact-form-7] removed" in note for note in report.notes))
+        self.assertTrue(any("[newsletter] removed" in note for note in report.notes))
+
+    def test_shortcode_option_of_the_command(self):
+        path = write(
+            self.folder,
+            "export.xml",
+            wxr(item(post_id=1, title="Forms", content="<p>A [poll id=2] B [sic]</p>")),
+        )
+        call_command(
+            "import_content", "wordpress", str(path), "--commit", "--no-progress",
+            "--shortcode", "poll", stdout=io.StringIO(),
+        )  # fmt: skip
+        article = ArticlePage.objects.get(title="Forms")
+        self.assertEqual(article.body[0].value.source, "<p>A  B [sic]</p>")
+
+    def test_tables_headings_and_titles(self):
+        content = (
+            "<h2>Two</h2><h3>Three</h3><h4>Four</h4>"
+            "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>"
+        )
+        self.run_import(
+            item(post_id=1, title="&lt;em&gt;Bold&lt;/em&gt; move &amp;amp; more &amp;#8211; ok",
+                 content=content)
+        )  # fmt: skip
+        article = ArticlePage.objects.get()
+        self.assertEqual(article.title, "Bold move & more \u2013 ok")
+        self.assertEqual(
+            [(b.block_type, b.value["level"]) for b in article.body if b.block_type == "heading"],
+            [("heading", 2), ("heading", 3), ("heading", 4)],
+        )
+        table = next(b for b in article.body if b.block_type == "table")
+        self.assertEqual(table.value["data"], [["a", "b"], ["1", "2"]])
+        self.assertTrue(table.value["first_row_is_table_header"])
+        page = self.client.get(article.url).content.decode()
+        self.assertIn("<h3", page)
+        self.assertIn("<table>", page)
+        self.assertNotIn("| a |", page)
+
+    def test_a_creator_typo_renames_nobody(self):
+        items = [item(post_id=i, title=f"Story {i}", creator="rroe") for i in range(1, 4)]
+        items.append(item(post_id=9, title="Typo", creator=">rroe"))
+        items.append(item(post_id=10, title="Guest", creator="guest"))
+        report = self.run_import(*items)
+        self.assertEqual(
+            sorted(Author.objects.values_list("name", flat=True)),
+            ["Jane Doe", "Richard Roe", "guest"],
+        )
+        typo = ArticlePage.objects.get(title="Typo")
+        self.assertEqual([a.author.name for a in typo.article_authors.all()], ["Richard Roe"])
+        self.assertEqual(report.counts["author"]["create"], 3)
+        self.assertEqual(sum(report.counts["author"].values()), 3)
+
+    def test_authors_already_on_the_site_are_not_counted_as_created(self):
+        Author.objects.create(slug="jdoe", name="Jane Doe")
+        report = self.run_import(item(post_id=1, title="One"))
+        self.assertEqual(report.counts["author"]["existing"], 1)
+        self.assertEqual(report.counts["author"]["create"], 1)
+        self.assertEqual(Author.objects.count(), 2)
+
+    def test_categories_nest_under_a_parent_section_out_of_the_menu(self):
+        home = home_page()
+        demo = SectionPage(title="China News", slug="china-news", show_in_menus=True)
+        home.add_child(instance=demo)
+        header = (
+            "<wp:category><wp:term_id>4</wp:term_id><wp:category_nicename>parish</wp:category_nicename>"
+            "<wp:category_parent>local</wp:category_parent><wp:cat_name>Parish</wp:cat_name>"
+            "</wp:category>"
+        )
+        path = write(
+            self.folder,
+            "export.xml",
+            wxr(item(post_id=1, title="Fete", categories=(("parish", "Parish"),)), header=header),
+        )
+        call_command(
+            "import_content", "wordpress", str(path), "--commit", "--no-progress",
+            "--parent-section", "Archive", "--menu", "news", stdout=io.StringIO(),
+        )  # fmt: skip
+        archive = SectionPage.objects.get(slug="archive")
+        self.assertEqual(archive.get_parent().pk, home.pk)
+        news = SectionPage.objects.child_of(archive).get(slug="news")
+        local = SectionPage.objects.child_of(news).get(slug="local")
+        parish = SectionPage.objects.child_of(local).get(slug="parish")
+        fete = ArticlePage.objects.get(title="Fete")
+        self.assertEqual(fete.get_parent().pk, parish.pk)
+        self.assertEqual(sorted(s.title for s in fete.additional_sections.all()), ["Local", "News"])
+        from dateline.newsroom.selectors import menu_sections
+
+        self.assertEqual([s.title for s in menu_sections()], ["China News", "News"])
+        self.assertEqual(self.client.get(fete.url).status_code, 200)
+        self.assertEqual(self.client.get(parish.url).status_code, 200)
+        # A second run changes nothing and keeps the editors' menu choice.
+        SectionPage.objects.filter(pk=parish.pk).update(show_in_menus=True)
+        report = wordpress_import(path=path, commit=True, parent_section="Archive")
+        self.assertEqual(report.total("create") + report.total("update"), 0)
+        self.assertTrue(SectionPage.objects.get(pk=parish.pk).show_in_menus)
+
+
+class DeferredIndexTests(ImportTestCase):
+    """A committed import rebuilds the indexes once after its commit, never per story."""
+
+    def test_indexes_are_rebuilt_once_after_the_commit(self):
+        from unittest import mock
+
+        from dateline.importers import followup
+        from dateline.related import services as related_services
+        from dateline.search.models import SearchDocument
+
+        path = write(
+            self.folder,
+            "export.xml",
+            wxr(*(item(post_id=i, title=f"Story number {i}") for i in range(1, 6))),
+        )
+        rebuild = mock.Mock(wraps=followup.archive_indexes_rebuild)
+        refresh = mock.Mock(wraps=related_services.related_article_refresh)
+        with (
+            mock.patch.object(followup, "archive_indexes_rebuild", rebuild),
+            mock.patch("dateline.importers.pipeline.archive_indexes_rebuild", rebuild),
+            mock.patch.object(related_services, "related_article_refresh", refresh),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            report = wordpress_import(path=path, commit=True)
+            self.assertEqual(refresh.call_count, 0)  # no per-story refresh
+        self.assertEqual(rebuild.call_count, 1)
+        self.assertEqual(len(rebuild.call_args.kwargs["page_ids"]), 5)
+        live = set(ArticlePage.objects.live().values_list("pk", flat=True))
+        self.assertEqual(set(SearchDocument.objects.values_list("pk", flat=True)), live)
+        self.assertTrue(any("rebuilt after the import" in note for note in report.notes))
+        # Wagtail's admin search finds the imported stories too.
+        self.assertEqual(ArticlePage.objects.search("number").count(), 5)
+
+    def test_dry_run_rebuilds_nothing(self):
+        from unittest import mock
+
+        path = write(self.folder, "export.xml", wxr(item(post_id=1, title="One")))
+        with mock.patch("dateline.importers.pipeline.archive_indexes_rebuild") as rebuild:
+            wordpress_import(path=path, commit=False)
+        rebuild.assert_not_called()

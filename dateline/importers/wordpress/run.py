@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.images import get_image_model
@@ -51,6 +53,7 @@ from dateline.newsroom.services import (
     article_save,
     author_ensure,
     image_ensure,
+    page_move,
     section_ensure,
     tag_ensure,
 )
@@ -67,6 +70,9 @@ class _WordPressRun:
     index: WXRIndex
     media: MediaFolder
     default_author: str
+    shortcodes: frozenset[str] = frozenset()  # the site's own, removed (WordPress's are read)
+    parent: Page | None = None  # where the categories' sections go (--parent-section; home)
+    menu: frozenset[str] = frozenset()  # imported sections to show in the menu (slugs or titles)
     sections: dict[str, SectionPage] = field(default_factory=dict)  # by category slug
     authors: dict[str, Author] = field(default_factory=dict)  # by login
     images: dict[str, int | None] = field(default_factory=dict)  # by attachment id
@@ -76,6 +82,11 @@ class _WordPressRun:
     @property
     def report(self) -> ImportReport:
         return self.run.report
+
+    @property
+    def section_root(self) -> Page:
+        """Return the page the categories' top-level sections go under (a section, or home)."""
+        return self.parent or self.run.home
 
 
 def _attachment_image(wp: _WordPressRun, attachment: WXRAttachment) -> int | None:
@@ -128,61 +139,165 @@ def _resolve_body_image(wp: _WordPressRun, ref: ImageRef) -> int | None:
     return None
 
 
+_MARKUP = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]\w*);")
+
+
+def plain_title(raw: str) -> str:
+    """Return a WordPress title as plain text: tags stripped, entities decoded, spaces collapsed.
+
+    WordPress stores titles as HTML (themes print them unescaped), so `<em>`, `&amp;` or `&#8211;`
+    in a title are markup, not words; Dateline titles are plain text.
+    """
+    if _MARKUP.search(raw):
+        return text_of(raw)
+    return " ".join(raw.split())
+
+
+def _author_slug(login: str, name: str = "") -> str:
+    return (
+        slugify(login)
+        or slugify(name)
+        or f"wp-author-{hashlib.sha1(login.encode()).hexdigest()[:8]}"
+    )[:200]
+
+
 def _import_authors(wp: _WordPressRun) -> None:
-    for login, author in wp.index.authors.items():
+    """Make each declared author (`wp:author`, matched by login) an author snippet.
+
+    A login only a post's `dc:creator` names is matched to the declared login it spells once
+    punctuation is dropped (`>themereviewteam` is `themereviewteam`, a typo in the export), and is
+    otherwise a new author. Nothing another post's field says renames an author: only the declared
+    author's own display name names it.
+    """
+    declared = {login: a for login, a in wp.index.authors.items() if a.declared}
+    by_slug: dict[str, str] = {}
+    for login, author in declared.items():
         name = author.display_name or " ".join(
             p for p in (author.first_name, author.last_name) if p
         )
-        name = name or login
-        slug = (
-            slugify(login)
-            or slugify(name)
-            or f"wp-author-{hashlib.sha1(login.encode()).hexdigest()[:8]}"
-        )
+        name = (name or login)[:200]
+        slug = _author_slug(login, name)
+        by_slug.setdefault(slug, login)
         previous = wp.run.previous(wp.run.key("author", login))
-        dateline_author = author_ensure(slug=slug[:200], name=name[:200])
+        existed = Author.objects.filter(slug=slug).exists()
+        dateline_author = author_ensure(slug=slug, name=name)
         wp.authors[login] = dateline_author
-        wp.run.record(previous, target_id=dateline_author.pk, checksum=checksum_of([slug, name]))
+        wp.run.record(
+            previous,
+            target_id=dateline_author.pk,
+            checksum=checksum_of([slug, name]),
+            existed=existed,
+        )
+    for login, author in wp.index.authors.items():
+        if author.declared:
+            continue
+        slug = _author_slug(login)
+        if slug in by_slug:
+            real = by_slug[slug]
+            wp.authors[login] = wp.authors[real]
+            wp.report.note(f"author {login!r} (dc:creator) read as the declared login {real!r}")
+            continue
+        previous = wp.run.previous(wp.run.key("author", login))
+        existed = Author.objects.filter(slug=slug).exists()
+        # An existing author with this slug keeps its name: a creator field never renames anyone.
+        dateline_author = author_ensure(slug=slug, name=login[:200], rename=False)
+        by_slug[slug] = login
+        wp.authors[login] = dateline_author
+        wp.run.record(
+            previous, target_id=dateline_author.pk, checksum=checksum_of([slug]), existed=existed
+        )
 
 
-def _section_slug(wp: _WordPressRun, category_slug: str, own_id: int | None) -> str:
+def _section_slug(wp: _WordPressRun, category_slug: str, parent: Page, own_id: int | None) -> str:
     slug = (
         slugify(unquote(category_slug))
         or f"category-{hashlib.sha1(category_slug.encode()).hexdigest()[:8]}"
     )
     # A category imported before keeps its own section; a new one may use any section of the slug.
     return child_slug(
-        parent=wp.run.home, slug=slug, model=SectionPage, own_id=own_id, reuse_any=own_id is None
+        parent=parent, slug=slug, model=SectionPage, own_id=own_id, reuse_any=own_id is None
     )
 
 
-def _import_categories(wp: _WordPressRun) -> None:
-    """Make every category a section under the home page (Dateline's sections are one level deep).
+def _in_menu(wp: _WordPressRun, slug: str, title: str) -> bool:
+    return bool({slug.lower(), title.lower()} & wp.menu)
 
-    Nesting is kept in the articles instead: a post filed in a child category also appears in the
-    sections of its parent categories (as further sections), as WordPress category archives do.
+
+def _section_for(
+    wp: _WordPressRun,
+    *,
+    key: str,
+    slug: str,
+    title: str,
+    intro: str,
+    parent: Page,
+    kind: str = "category",
+) -> tuple[SectionPage, str]:
+    """Ensure the section of category `key` under `parent`; return it and its checksum.
+
+    A section an earlier run made is moved under `parent` if it was elsewhere (it keeps its
+    history); an existing section of the slug there is reused as it is. New sections stay out of
+    the menu unless `--menu` names them; an existing section's menu choice is the editors'.
     """
-    home = wp.run.home
-    for slug, term in wp.index.categories.items():
-        parent = wp.index.categories.get(term.parent_slug)
+    previous = wp.run.previous(wp.run.key(kind, key))
+    if previous.target_id:
+        earlier = SectionPage.objects.filter(pk=previous.target_id).first()
+        if earlier is not None:
+            page_move(page=earlier, parent=parent)
+    section_slug = _section_slug(wp, slug, parent, previous.target_id)
+    checksum = checksum_of([section_slug, title, intro, parent.pk])
+    section = SectionPage.objects.child_of(parent).filter(slug=section_slug).first()
+    existing = section if previous.record is None else None
+    chosen = _in_menu(wp, slug, title)
+    if previous.record is not None or section is None:
+        section = section_ensure(
+            home=wp.run.home,
+            parent=parent,
+            slug=section_slug,
+            title=title,
+            intro=intro,
+            show_in_menus=True if chosen else (None if section is not None else False),
+        )
+    elif chosen and not section.show_in_menus:
+        # A section the newsroom already has: its title and intro stay; only --menu shows it.
+        section = section_ensure(
+            home=wp.run.home,
+            parent=parent,
+            slug=section_slug,
+            title=section.title,
+            intro=section.intro,
+            show_in_menus=True,
+        )
+    wp.sections[key] = section
+    wp.run.record(previous, target_id=section.pk, checksum=checksum, existed=existing is not None)
+    return section, checksum
+
+
+def _import_categories(wp: _WordPressRun) -> None:
+    """Make every category a section under the run's parent section, nested as in WordPress.
+
+    A child category becomes a section inside its parent's section. A post filed in a child
+    category also appears in the sections of its parent categories (as further sections), as
+    WordPress category archives do. Parents come before their children whatever the export's order.
+    """
+    for slug in sorted(
+        wp.index.categories, key=lambda s: len(_category_ancestors(wp, s))
+    ):  # stable: the export's order within a level
+        term = wp.index.categories[slug]
+        parent_term = wp.index.categories.get(term.parent_slug)
         intro = term.description
-        if parent is not None:
-            intro = intro or f"Part of {parent.name}."
-        previous = wp.run.previous(wp.run.key("category", slug))
-        section_slug = _section_slug(wp, slug, previous.target_id)
-        title = (term.name or slug)[:255]
-        checksum = checksum_of([section_slug, title, intro])
-        section = SectionPage.objects.child_of(home).filter(slug=section_slug).first()
-        if previous.record is not None or section is None:
-            section = section_ensure(home=home, slug=section_slug, title=title, intro=intro)
-        # else: a section the newsroom already has: file the posts there, keep its title and intro.
-        wp.sections[slug] = section
-        wp.run.record(previous, target_id=section.pk, checksum=checksum)
+        if parent_term is not None:
+            intro = intro or f"Part of {plain_title(parent_term.name)}."
+        parent = wp.sections.get(term.parent_slug) if parent_term is not None else None
+        title = (plain_title(term.name) or slug)[:255]
+        _section_for(
+            wp, key=slug, slug=slug, title=title, intro=intro, parent=parent or wp.section_root
+        )
 
 
 def _import_tags(wp: _WordPressRun) -> None:
     for slug, term in wp.index.tags.items():
-        name = (term.name or slug)[:100]
+        name = (plain_title(term.name) or slug)[:100]
         previous = wp.run.previous(wp.run.key("tag", slug))
         tag = tag_ensure(name=name)
         wp.run.record(previous, target_id=tag.pk, checksum=checksum_of([name]))
@@ -203,11 +318,14 @@ def _item_sections(wp: _WordPressRun, item: WXRItem) -> tuple[SectionPage, list[
     if not slugs:
         fallback = "uncategorized"
         if fallback not in wp.sections:
-            previous = wp.run.previous(wp.run.key("category", fallback))
-            wp.sections[fallback] = section_ensure(
-                home=wp.run.home,
-                slug=_section_slug(wp, fallback, previous.target_id),
+            _section_for(
+                wp,
+                key=fallback,
+                slug=fallback,
                 title="Uncategorized",
+                intro="",
+                parent=wp.section_root,
+                kind="fallback section",  # not a category of the export: counted apart
             )
         slugs = [fallback]
     # The most specific category (deepest in the tree) is the primary section.
@@ -239,7 +357,9 @@ def _item_status(wp: _WordPressRun, item: WXRItem) -> tuple[str, bool, dt.dateti
 
 def _post_blocks(wp: _WordPressRun, item: WXRItem) -> tuple[list[dict[str, Any]], list[str]]:
     body = wordpress_content_to_blocks(
-        item.content, resolve_image=lambda ref: _resolve_body_image(wp, ref)
+        item.content,
+        resolve_image=lambda ref: _resolve_body_image(wp, ref),
+        shortcodes=wp.shortcodes,
     )
     return body.blocks, body.notes
 
@@ -272,7 +392,7 @@ def _import_post(wp: _WordPressRun, item: WXRItem) -> None:
     lead_image_id = None
     if item.thumbnail_id and item.thumbnail_id in wp.index.attachments:
         lead_image_id = _attachment_image(wp, wp.index.attachments[item.thumbnail_id])
-    title = item.title or f"Untitled WordPress post {item.post_id}"
+    title = plain_title(item.title) or f"Untitled WordPress post {item.post_id}"
     standfirst = text_of(item.excerpt)
     author = _author_for(wp, item)
     tags = [wp.index.tags[slug].name if slug in wp.index.tags else name for slug, name in item.tags]
@@ -343,7 +463,7 @@ def _import_page(wp: _WordPressRun, item: WXRItem, parent: Page) -> None:
     if status == "scheduled":
         publish = False
     blocks, notes = _post_blocks(wp, item)
-    title = item.title or f"Untitled WordPress page {item.post_id}"
+    title = plain_title(item.title) or f"Untitled WordPress page {item.post_id}"
     slug = child_slug(
         parent=parent,
         slug=slugify(unquote(item.slug)) or slugify(title) or f"page-{item.post_id}",
@@ -422,6 +542,9 @@ def wordpress_import(
     media_dir: Path | None = None,
     commit: bool = False,
     default_author: str = "Staff",
+    shortcodes: Iterable[str] = (),
+    parent_section: str | None = None,
+    menu: Iterable[str] = (),
     progress: Progress | None = None,
     on_item: OnItem | None = None,
 ) -> ImportReport:
@@ -430,7 +553,11 @@ def wordpress_import(
     Checks the whole file first (well-formed, a supported WXR version) so a bad export is refused
     before anything is written; then imports it in one transaction, which is rolled back unless
     `commit`. Raises ImportFailed, naming the line or item, when the run cannot complete.
-    `on_item` is called with each item's outcome (see `pipeline.OnItem`).
+    `on_item` is called with each item's outcome (see `pipeline.OnItem`). `shortcodes` names the
+    site's own shortcodes to remove, besides `DATELINE_IMPORT_SHORTCODES`; other bracketed text is
+    kept verbatim. Categories become sections under `parent_section` (a section's slug or title,
+    created if missing; the home page when None), nested as in WordPress; only the sections `menu`
+    names (slugs or titles) are shown in the site's menu.
     """
     if media_dir is not None and not media_dir.is_dir():
         raise ImportFailed(f"--media-dir {media_dir} is not a folder.")
@@ -442,8 +569,19 @@ def wordpress_import(
     try:
         with import_run(source=WP, origin=index.origin, commit=commit, on_item=on_item) as run:
             wp = _WordPressRun(
-                run=run, index=index, media=MediaFolder(media_dir), default_author=default_author
+                run=run,
+                index=index,
+                media=MediaFolder(media_dir),
+                default_author=default_author,
+                shortcodes=frozenset(
+                    name.strip().strip("[]").lower()
+                    for name in [*settings.DATELINE_IMPORT_SHORTCODES, *shortcodes]
+                    if name.strip()
+                ),
+                menu=frozenset(name.strip().lower() for name in menu if name.strip()),
             )
+            if parent_section:
+                wp.parent = _parent_section(wp, parent_section)
             for attachment in index.attachments.values():
                 wp.by_url[url_key(image_size_variant_base(attachment.url))] = attachment.post_id
             _import_authors(wp)
@@ -454,6 +592,33 @@ def wordpress_import(
     except WXRError as exc:
         raise ImportFailed(str(exc)) from exc
     return run.report
+
+
+def _parent_section(wp: _WordPressRun, name: str) -> SectionPage:
+    """Return the top-level section named `name` (slug or title), creating it if missing."""
+    home = wp.run.home
+    for section in SectionPage.objects.child_of(home):
+        if name.strip().lower() in {section.slug.lower(), section.title.lower()}:
+            if _in_menu(wp, section.slug, section.title) and not section.show_in_menus:
+                section = section_ensure(
+                    home=home,
+                    slug=section.slug,
+                    title=section.title,
+                    intro=section.intro,
+                    show_in_menus=True,
+                )
+            return section
+    slug = child_slug(
+        parent=home, slug=slugify(name) or "archive", model=SectionPage, reuse_any=True
+    )
+    section = section_ensure(
+        home=home,
+        slug=slug,
+        title=name.strip()[:255],
+        show_in_menus=_in_menu(wp, slug, name.strip()),
+    )
+    wp.report.count("parent section", "create")
+    return section
 
 
 class _Sized:

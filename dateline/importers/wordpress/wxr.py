@@ -68,6 +68,8 @@ class WXRAuthor:
     email: str = ""
     first_name: str = ""
     last_name: str = ""
+    # False for a login only a post's dc:creator names (the header did not declare it).
+    declared: bool = True
 
 
 @dataclass
@@ -400,7 +402,7 @@ def wxr_index(path: Path) -> WXRIndex:
                         index.tags[slug] = WXRTerm(term_id="", slug=slug, name=title or slug)
                 if item.creator and item.creator not in index.authors:
                     index.authors[item.creator] = WXRAuthor(
-                        login=item.creator, display_name=item.creator
+                        login=item.creator, display_name=item.creator, declared=False
                     )
     return index
 

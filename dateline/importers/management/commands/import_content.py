@@ -29,6 +29,25 @@ class Command(BaseCommand):
         wp.add_argument("export", type=Path, help="the WXR file (.xml)")
         wp.add_argument("--media-dir", type=Path, help="a copy of wp-content/uploads (no network)")
         wp.add_argument("--author", default="Staff", help="byline for posts without an author")
+        wp.add_argument(
+            "--shortcode",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="a shortcode of the site's own to remove (repeatable; WordPress's are read)",
+        )
+        wp.add_argument(
+            "--parent-section",
+            metavar="NAME",
+            help="put the categories' sections under this section (slug or title; made if missing)",
+        )
+        wp.add_argument(
+            "--menu",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="show this imported section in the site's menu (slug or title; repeatable)",
+        )
         html = kinds.add_parser("html", help="saved article pages (.html, .htm, .txt captures)")
         html.add_argument("source", type=Path, help="a page, or a folder of pages")
         html.add_argument("--section", help="file every page under this section")
@@ -53,6 +72,9 @@ class Command(BaseCommand):
                     media_dir=options["media_dir"],
                     commit=options["commit"],
                     default_author=options["author"],
+                    shortcodes=options["shortcode"],
+                    parent_section=options["parent_section"],
+                    menu=options["menu"],
                     progress=progress,
                 )
             else:
