@@ -16,6 +16,8 @@ from unittest import mock
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from dateline.core import publishing
 from dateline.settings.env import shared_data_dir
@@ -71,3 +73,32 @@ def publish_guards_only(**guards: publishing.Guard) -> Iterator[None]:
     finally:
         publishing._guards.clear()
         publishing._guards.update(saved)
+
+
+# The database task backend, for tests that run the queue themselves (`run_queue`).
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def run_queue() -> None:
+    """Run every task that is due now, one by one as `dateline worker` does, then return.
+
+    The worker's own loop closes stale connections between tasks, which would end a test's
+    transaction, so the test runs the same `Worker.run_task` on each due row itself; a task that
+    fails fails the test.
+    """
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    while (row := DBTaskResult.objects.ready().first()) is not None:
+        row.claim("test")
+        worker.run_task(row)
+        row.refresh_from_db()
+        if row.status == "FAILED":
+            raise AssertionError(f"task {row.task_path} failed: {row.traceback}")

@@ -46,9 +46,11 @@ from dateline.core.publishing import (
     publish_problems_collected,
 )
 from dateline.core.routing import reserved_slugs
+from dateline.core.tasks import tasks_inline
 from dateline.importers.followup import archive_indexes_rebuild, wagtail_indexes_deferred
 from dateline.importers.models import ImportedItem
 from dateline.importers.report import ImportFailed, ImportReport
+from dateline.importers.tasks import archive_indexes_rebuild_task
 from dateline.newsroom.models import HomePage
 from dateline.newsroom.services import page_move, site_ensure
 
@@ -427,7 +429,15 @@ def import_run(
         raise ImportFailed("interrupted: nothing was imported") from exc
     if commit and report.total("create") + report.total("update"):
         # The per-story index updates were deferred (one transaction, no signal work per story):
-        # rebuild them once, now that the import is committed.
+        # rebuild them once, now that the import is committed: in the worker when there is one.
+        if not tasks_inline(archive_indexes_rebuild_task.backend):
+            archive_indexes_rebuild_task.enqueue(list(run.written_pages))
+            report.note(
+                "the import is committed; the worker now rebuilds Related News and the search "
+                "index once (`dateline worker`; without one, run `dateline related rebuild` and "
+                "`dateline search rebuild`)"
+            )
+            return
         try:
             done = archive_indexes_rebuild(page_ids=run.written_pages)
         except Exception as exc:  # the import is committed; say what is owed rather than fail

@@ -20,7 +20,7 @@ from dateline.cache.models import CdnPurge
 from dateline.cache.tests.test_page_cache import CACHE_HEADER, PageCacheTestCase
 from dateline.core import scheduler
 from dateline.core.models import SchedulerTick
-from dateline.core.testing import clock_at
+from dateline.core.testing import DATABASE_TASKS, clock_at, run_queue
 from dateline.newsroom.factories import (
     ArticlePageFactory,
     AuthorFactory,
@@ -30,33 +30,6 @@ from dateline.newsroom.factories import (
 from dateline.newsroom.models import ArticlePage
 from dateline.newsroom.services import article_save
 from dateline.related.models import RelatedLink
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-def run_queue() -> None:
-    """Run every task that is due now, one by one as `dateline worker` does, then return.
-
-    The worker's own loop closes stale connections between tasks, which would end a test's
-    transaction, so the test runs the same `Worker.run_task` on each due row itself; a task that
-    fails fails the test.
-    """
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    while (row := DBTaskResult.objects.ready().first()) is not None:
-        row.claim("test")
-        worker.run_task(row)
-        row.refresh_from_db()
-        if row.status == "FAILED":
-            raise AssertionError(f"task {row.task_path} failed: {row.traceback}")
 
 
 def body(text: str) -> list[dict]:

@@ -455,6 +455,34 @@ class DeferredIndexTests(ImportTestCase):
         # Wagtail's admin search finds the imported stories too.
         self.assertEqual(ArticlePage.objects.search("number").count(), 5)
 
+    def test_with_a_worker_the_rebuild_is_one_queued_task(self):
+        from django.test import override_settings
+        from django_tasks_db.models import DBTaskResult
+
+        from dateline.core.testing import DATABASE_TASKS, run_queue
+        from dateline.search.models import SearchDocument
+
+        path = write(
+            self.folder,
+            "export.xml",
+            wxr(*(item(post_id=i, title=f"Story number {i}") for i in range(1, 4))),
+        )
+        with override_settings(TASKS=DATABASE_TASKS):
+            with self.captureOnCommitCallbacks(execute=True):
+                report = wordpress_import(path=path, commit=True)
+            queued = [
+                row.task_path
+                for row in DBTaskResult.objects.ready()
+                if row.task_path.endswith("archive_indexes_rebuild_task")
+            ]
+            self.assertEqual(len(queued), 1)
+            self.assertTrue(any("the worker now rebuilds" in note for note in report.notes))
+            self.assertFalse(SearchDocument.objects.exists())  # not yet: the worker does it
+            run_queue()
+        live = set(ArticlePage.objects.live().values_list("pk", flat=True))
+        self.assertEqual(len(live), 3)
+        self.assertEqual(set(SearchDocument.objects.values_list("pk", flat=True)), live)
+
     def test_dry_run_rebuilds_nothing(self):
         from unittest import mock
 
