@@ -12,7 +12,6 @@ import logging
 
 from django.test import TestCase, override_settings
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
@@ -341,7 +340,7 @@ class TaskRowsPruneTests(TestCase):
         with clock_at(start):
             note.enqueue("/dev/null", 1)
             note.enqueue("/nonexistent-folder/x", 2)  # fails: its folder does not exist
-            run_queue_allowing_failures()
+            run_queue(allow_failures=True)
         with clock_at(start + dt.timedelta(days=6)):
             self.assertEqual(task_results_prune(), "deleted 0 finished task rows")
         with clock_at(start + dt.timedelta(days=6, minutes=30)):
@@ -349,19 +348,3 @@ class TaskRowsPruneTests(TestCase):
         with clock_at(start + dt.timedelta(days=8)):
             self.assertEqual(task_results_prune(), "deleted 1 finished task rows")
         self.assertEqual(list(DBTaskResult.objects.values_list("status", flat=True)), ["FAILED"])
-
-
-def run_queue_allowing_failures() -> None:
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    while (row := DBTaskResult.objects.ready().first()) is not None:
-        row.claim("test")
-        worker.run_task(row)
