@@ -9,10 +9,17 @@ class CoreConfig(AppConfig):
     verbose_name = "Dateline core"
 
     def ready(self) -> None:
-        """Make the newsroom's time zone the admin's clock; prune old task rows on the scheduler."""
+        """Make the newsroom's time zone the admin's clock; on the scheduler, prune old task rows
+        and run again the tasks of workers that died."""
         from dateline.core import admintime
-        from dateline.core.scheduler import PRUNE, task_results_prune
+        from dateline.core.scheduler import (
+            PRUNE,
+            RECOVER,
+            lost_tasks_recover,
+            task_results_prune,
+        )
         from dateline.core.tasks import scheduler_job_register
 
         admintime.install()
         scheduler_job_register(PRUNE, task_results_prune)
+        scheduler_job_register(RECOVER, lost_tasks_recover)

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from wagtail.models import Page, Revision
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class PublishPath(enum.StrEnum):
@@ -154,6 +155,34 @@ def publish_problems_collected() -> Iterator[list[tuple[Page, list[PublishProble
         yield collected
     finally:
         _state.reset(token)
+
+
+_batch: ContextVar[dict[Hashable, Any] | None] = ContextVar("dateline_publish_batch", default=None)
+
+
+@contextmanager
+def publish_batch() -> Iterator[None]:
+    """Let the guards read what every page of a bulk publication shares once (`batch_memo`).
+
+    A bulk writer (`newsroom.services.articles_create_bulk`) checks many pages in a row; a guard's
+    per-site reads (its settings, the site of a section) are the same for each, so inside this block
+    `batch_memo` keeps them until the block ends. Outside it nothing is kept.
+    """
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def batch_memo(key: Hashable, compute: Callable[[], T]) -> T:
+    """Return `compute()`, remembered under `key` for the current `publish_batch` (if any)."""
+    memo = _batch.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def publish_check(

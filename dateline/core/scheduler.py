@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.db.models import Q
 from django.utils import timezone
@@ -112,3 +113,92 @@ def task_backends_default() -> object:
     from django_tasks import task_backends
 
     return task_backends["default"]
+
+
+RECOVER = "recover-lost-tasks"
+HEARTBEAT_PREFIX = "worker:"
+# A worker whose heartbeat is older than this is gone (it beats every scheduler interval; the
+# limit is at least three intervals).
+HEARTBEAT_LOST = dt.timedelta(seconds=90)
+# How many times a task whose worker died is run again before it is failed for a person to read.
+LOST_RUNS_MAX = 3
+
+
+def heartbeat_name(worker: str) -> str:
+    """Return the `SchedulerTick` row name that holds `worker`'s heartbeat."""
+    return f"{HEARTBEAT_PREFIX}{worker}"[:64]
+
+
+def worker_heartbeat(*, worker: str) -> None:
+    """Record that `worker` is alive now (its running tasks are not to be taken from it)."""
+    SchedulerTick.objects.update_or_create(
+        name=heartbeat_name(worker), defaults={"ran_at": timezone.now(), "worker": worker[:128]}
+    )
+
+
+def heartbeat_loop(*, worker: str, interval: float, stop: threading.Event) -> None:
+    """Beat for `worker` every `interval` s until `stop` (a thread beside the task worker)."""
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            worker_heartbeat(worker=worker)
+        except Exception:  # the database may be away for a moment; beat again next time
+            log.exception("worker heartbeat failed")
+        finally:
+            connection.close()
+        stop.wait(interval)
+
+
+def lost_tasks_recover(*, now: dt.datetime | None = None) -> str:
+    """Run again the database backend's tasks whose worker died while running them.
+
+    A worker killed mid-task (an out-of-memory kill, a machine restart) leaves its task RUNNING
+    for ever: the database backend never looks at it again. Each worker beats a heartbeat
+    (`heartbeat_loop`); a RUNNING task whose last worker has not beaten for `HEARTBEAT_LOST` is
+    made READY again, so the next free worker runs it from the start. Dateline's tasks are
+    idempotent (a Related News refresh, a purge, a rebuild), so running one again does nothing
+    twice. A task that has lost `LOST_RUNS_MAX` workers is failed instead, for a person to read:
+    it is likely what kills them.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from dateline.core.tasks import tasks_inline
+
+    if tasks_inline() or type(task_backends_default()).__name__ != "DatabaseBackend":
+        return "not the database backend"
+    now = now or timezone.now()
+    lost_after = max(
+        HEARTBEAT_LOST, dt.timedelta(seconds=3 * float(settings.DATELINE_SCHEDULER_INTERVAL))
+    )
+    alive = set(
+        SchedulerTick.objects.filter(
+            name__startswith=HEARTBEAT_PREFIX, ran_at__gte=now - lost_after
+        ).values_list("name", flat=True)
+    )
+    again = failed = 0
+    running = DBTaskResult.objects.running().filter(started_at__lt=now - lost_after)
+    for result in running:
+        workers = list(result.worker_ids or [])
+        if workers and heartbeat_name(workers[-1]) in alive:
+            continue
+        if len(workers) >= LOST_RUNS_MAX:
+            updated = DBTaskResult.objects.filter(pk=result.pk, status=result.status).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path="dateline.core.scheduler.WorkerLost",
+                traceback=f"The worker running this task stopped {len(workers)} times: "
+                f"{', '.join(workers)}. It was not run again.",
+            )
+            failed += updated
+        else:
+            again += DBTaskResult.objects.filter(pk=result.pk, status=result.status).update(
+                status=TaskResultStatus.READY, started_at=None
+            )
+    SchedulerTick.objects.filter(
+        name__startswith=HEARTBEAT_PREFIX, ran_at__lt=now - dt.timedelta(days=1)
+    ).delete()  # workers long gone
+    if again or failed:
+        log.warning("lost tasks: %s run again, %s failed after %s lost workers", again, failed,
+                    LOST_RUNS_MAX)  # fmt: skip
+    return f"{again} run again, {failed} failed"

@@ -39,7 +39,8 @@ def page_errors(page: Page) -> list[Finding]:
     """Return the error findings on `page` as it would be published."""
     from dateline.quality.selectors import page_findings
 
-    return [finding for finding in page_findings(page=page) if finding.severity == "error"]
+    findings = page_findings(page=page, errors_only=True)
+    return [finding for finding in findings if finding.severity == "error"]
 
 
 def may_override(user: object) -> bool:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from dateline.core.dates import local_today
+from dateline.core.publishing import batch_memo
 from dateline.core.selectors import site_settings_for
-from dateline.quality.checks.base import Finding
+from dateline.quality.checks.base import ERROR, Finding, registered_checks
 from dateline.quality.duplicates import similar_stories_finder
 from dateline.quality.extract import (
     article_subject,
@@ -87,7 +88,8 @@ def link_problem_finder(*, site: Site | None) -> Callable[[LinkRef], str | None]
     return problem
 
 
-def _run(subject: Subject, context: CheckContext, settings: QualitySettings) -> list[Finding]:
+def _check_choices(settings: QualitySettings) -> tuple[frozenset[str], dict[str, str]]:
+    """Return the site's disabled checks and its severities that differ from the checks' own."""
     disabled, severities = set(), {}
     if settings.pk:
         for item in settings.check_settings.all():
@@ -95,7 +97,30 @@ def _run(subject: Subject, context: CheckContext, settings: QualitySettings) -> 
                 disabled.add(item.code)
             elif item.severity:
                 severities[item.code] = item.severity
-    return checks_run(subject=subject, context=context, disabled=disabled, severities=severities)
+    return frozenset(disabled), severities
+
+
+def _run(
+    subject: Subject, context: CheckContext, settings: QualitySettings, *, errors_only: bool = False
+) -> list[Finding]:
+    """Run the site's enabled checks on `subject`; with `errors_only`, only those that give errors.
+
+    A publish guard asks only for errors (warnings never stop a publication), so the checks whose
+    findings are warnings on this site, such as the duplicate-story lookup, are not run for it.
+    """
+    disabled, severities = batch_memo(
+        ("quality-choices", settings.pk), lambda: _check_choices(settings)
+    )
+    only = None
+    if errors_only:
+        only = {
+            check.code
+            for check in registered_checks()
+            if severities.get(check.code, check.severity) == ERROR
+        }
+    return checks_run(
+        subject=subject, context=context, disabled=disabled, severities=severities, only=only
+    )
 
 
 def check_context_for(
@@ -122,13 +147,31 @@ def check_context_for(
 
 
 def article_findings(
-    *, article: ArticlePage, site: Site | None = None, now: dt.datetime | None = None
+    *,
+    article: ArticlePage,
+    site: Site | None = None,
+    now: dt.datetime | None = None,
+    errors_only: bool = False,
 ) -> list[Finding]:
-    """Return the findings on one article: a saved page or the editor's unsaved form instance."""
+    """Return the findings on one article: a saved page or the editor's unsaved form instance.
+
+    `errors_only` runs only the checks whose findings are errors on the site (see `_run`). Inside
+    a publish batch (`core.publishing.publish_batch`) the site and its check context are read once
+    for the whole batch.
+    """
     if site is None:
-        site = (article.get_site() if article.pk else None) or _default_site()
-    context, settings = check_context_for(site=site, now=now)
-    return _run(article_subject(article, now=context.now), context, settings)
+        site = batch_memo(
+            # Stories under one parent page belong to one site.
+            ("quality-site", article.url_path.rsplit("/", 2)[0] if article.pk else None),
+            lambda: (article.get_site() if article.pk else None) or _default_site(),
+        )
+    context, settings = batch_memo(
+        ("quality-context", site.pk if site else None, now),
+        lambda: check_context_for(site=site, now=now),
+    )
+    return _run(
+        article_subject(article, now=context.now), context, settings, errors_only=errors_only
+    )
 
 
 # What the site shows On this day for a local date (the almanac's `on_this_day`, by default).
@@ -259,13 +302,16 @@ def subjects_findings(*, subjects: list[Subject], site: Site | None = None) -> l
     return findings
 
 
-def page_findings(*, page: Page) -> list[Finding]:
-    """Return the findings on a page being edited: article checks for articles, page checks else."""
+def page_findings(*, page: Page, errors_only: bool = False) -> list[Finding]:
+    """Return the findings on a page being edited: article checks for articles, page checks else.
+
+    `errors_only`: only the checks whose findings are errors on the site (a publish guard's need).
+    """
     from dateline.newsroom.models import ArticlePage
 
     page = page.specific if type(page) is Page else page
     if isinstance(page, ArticlePage):
-        return article_findings(article=page)
+        return article_findings(article=page, errors_only=errors_only)
     site = (page.get_site() if page.pk else None) or _default_site()
     context, settings = check_context_for(site=site)
-    return _run(page_subject(page), context, settings)
+    return _run(page_subject(page), context, settings, errors_only=errors_only)

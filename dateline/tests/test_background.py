@@ -348,3 +348,67 @@ class TaskRowsPruneTests(TestCase):
         with clock_at(start + dt.timedelta(days=8)):
             self.assertEqual(task_results_prune(), "deleted 1 finished task rows")
         self.assertEqual(list(DBTaskResult.objects.values_list("status", flat=True)), ["FAILED"])
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+class LostTaskTests(PageCacheTestCase):
+    """Finding: a worker killed mid-task left its task RUNNING for ever, never run again."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = SectionPageFactory(parent=home_page(), title="Harbour", slug="harbour")
+        cls.author = AuthorFactory()
+
+    story = PublishHandsOffTests.story
+
+    def running_in(self, worker: str, *, started: dt.datetime) -> DBTaskResult:
+        """Publish two stories and leave the Related News task claimed by `worker` at `started`."""
+        self.story("ferry-timetable", FERRY)
+        run_queue()
+        self.second = self.story("ferry-crossings", FERRY + " Island crossings double.")
+        for other in DBTaskResult.objects.ready():  # the publish's purges are not this test's
+            if not other.task_path.endswith("related_article_sync"):
+                other.delete()
+        row = DBTaskResult.objects.ready().get(task_path__endswith="related_article_sync")
+        with clock_at(started):
+            row.claim(worker)  # the worker took it ... and was killed before it finished
+        return row
+
+    def test_the_task_of_a_dead_worker_runs_again_once(self):
+        now = timezone.now()
+        row = self.running_in("web-1-4242", started=now - dt.timedelta(minutes=10))
+        self.assertEqual(related_ids(self.second), [])
+        # Before: nothing ever looked at it again.
+        self.assertEqual(DBTaskResult.objects.ready().count(), 0)
+        self.assertEqual(scheduler.lost_tasks_recover(now=now), "1 run again, 0 failed")
+        run_queue()
+        row.refresh_from_db()
+        self.assertEqual(row.status, "SUCCESSFUL")
+        self.assertEqual(row.worker_ids, ["web-1-4242", "test"])
+        self.assertEqual(len(related_ids(self.second)), 1)
+        # Done once: a second pass finds nothing to recover.
+        self.assertEqual(scheduler.lost_tasks_recover(now=now), "0 run again, 0 failed")
+
+    def test_a_live_worker_keeps_its_long_task(self):
+        now = timezone.now()
+        row = self.running_in("web-2-77", started=now - dt.timedelta(minutes=10))
+        with clock_at(now - dt.timedelta(seconds=20)):
+            scheduler.worker_heartbeat(worker="web-2-77")
+        self.assertEqual(scheduler.lost_tasks_recover(now=now), "0 run again, 0 failed")
+        row.refresh_from_db()
+        self.assertEqual(row.status, "RUNNING")
+        # Its heartbeat stops: then the task is taken from it.
+        later = now + dt.timedelta(minutes=5)
+        self.assertEqual(scheduler.lost_tasks_recover(now=later), "1 run again, 0 failed")
+
+    def test_a_task_that_keeps_killing_its_workers_is_failed(self):
+        now = timezone.now()
+        row = self.running_in("w-1", started=now - dt.timedelta(minutes=30))
+        DBTaskResult.objects.filter(pk=row.pk).update(worker_ids=["w-1", "w-2", "w-3"])
+        self.assertEqual(scheduler.lost_tasks_recover(now=now), "0 run again, 1 failed")
+        row.refresh_from_db()
+        self.assertEqual(row.status, "FAILED")
+        self.assertIn("stopped 3 times", row.traceback)
+
+    def test_the_scheduler_runs_the_recovery(self):
+        self.assertIn(scheduler.RECOVER, scheduler.scheduler_jobs())

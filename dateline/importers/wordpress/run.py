@@ -50,7 +50,7 @@ from dateline.importers.wordpress.wxr import (
 )
 from dateline.newsroom.models import ArticlePage, Author, SectionPage
 from dateline.newsroom.services import (
-    article_save,
+    ArticleFields,
     author_ensure,
     image_ensure,
     page_move,
@@ -401,6 +401,8 @@ def _import_post(wp: _WordPressRun, item: WXRItem) -> None:
         slug=slugify(unquote(item.slug)) or slugify(title) or f"post-{item.post_id}",
         model=ArticlePage,
         own_id=previous.target_id,
+        pending=wp.run.pending_slugs(section),
+        children=wp.run.children(section),
     )
     data = {
         "slug": slug,
@@ -417,42 +419,39 @@ def _import_post(wp: _WordPressRun, item: WXRItem) -> None:
         "lead_image": lead_image_id,
     }
 
-    def save() -> ArticlePage:
-        lead_image = get_image_model().objects.get(pk=lead_image_id) if lead_image_id else None
-        image_caption = None
-        if lead_image_id:
-            image_caption = text_of(wp.index.attachments[item.thumbnail_id].caption)[:400]
-        return article_save(
-            section=section,
-            slug=slug,
-            title=title[:255],
-            body=blocks,
-            authors=[author],
-            standfirst=standfirst,
-            published_at=item.date_gmt,
-            updated_at=item.modified_gmt
-            if item.modified_gmt and item.date_gmt and item.modified_gmt > item.date_gmt
-            else None,
-            tags=tags,
-            additional_sections=further,
-            publish=publish,
-            go_live_at=go_live_at,
-            lead_image=lead_image,
-            lead_image_caption=image_caption,
-        )
-
-    saved = wp.run.page_save(
+    lead_image = get_image_model().objects.get(pk=lead_image_id) if lead_image_id else None
+    image_caption = None
+    if lead_image_id:
+        image_caption = text_of(wp.index.attachments[item.thumbnail_id].caption)[:400]
+    fields = ArticleFields(
+        section=section,
+        slug=slug,
+        title=title[:255],
+        body=blocks,
+        authors=[author],
+        standfirst=standfirst,
+        published_at=item.date_gmt,
+        updated_at=item.modified_gmt
+        if item.modified_gmt and item.date_gmt and item.modified_gmt > item.date_gmt
+        else None,
+        tags=tags,
+        additional_sections=further,
+        publish=publish,
+        go_live_at=go_live_at,
+        lead_image=lead_image,
+        lead_image_caption=image_caption,
+    )
+    action = wp.run.article_save(
         previous,
-        parent=section,
+        fields=fields,
         checksum=checksum_of(data),
-        save=save,
         label=f"{item.label} (line {item.line})",
         summary={"kind": "post", "id": item.post_id, "title": title, "status": status},
         # Only the permalink: "?p=123" links are served by the home page, so a redirect would
         # never fire.
         old_urls=[item.link],
     )
-    if saved.written:
+    if action != "skip":
         _item_written(wp, item, kind="post", notes=notes)
 
 

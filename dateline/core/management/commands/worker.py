@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from dateline.core.scheduler import scheduler_loop
+from dateline.core.scheduler import heartbeat_loop, scheduler_loop
 
 
 class Command(BaseCommand):
@@ -63,6 +63,16 @@ class Command(BaseCommand):
                 stop.wait()
             elif backend == "database":
                 from django_tasks_db.management.commands.db_worker import Worker
+
+                if not options["batch"]:
+                    # While this worker lives, the tasks it runs are its own; once its heartbeat
+                    # stops, the scheduler (in any worker) runs them again (lost_tasks_recover).
+                    threading.Thread(
+                        target=heartbeat_loop,
+                        kwargs={"worker": worker_id[:64], "interval": interval, "stop": stop},
+                        name="dateline-heartbeat",
+                        daemon=True,
+                    ).start()
 
                 runner = Worker(
                     queue_names=["default"],
