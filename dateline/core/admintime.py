@@ -55,9 +55,34 @@ def _profile_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> No
     UserProfile.get_for_user(user)
 
 
+def _preferences_form_init(original: Any) -> Any:
+    """Wrap Account → Preferences' form so its empty time zone choice names the newsroom's zone."""
+
+    def init(form: Any, *args: Any, **kwargs: Any) -> None:
+        original(form, *args, **kwargs)
+        field = form.fields.get("current_time_zone")
+        if field is None:
+            return
+        zone = newsroom_time_zone()
+        # Wagtail's label says "Use server time zone", and its script adds the server's zone (UTC)
+        # to it; with no choice of their own, an editor gets the newsroom's zone (Site settings).
+        field.choices = [
+            ("", "Use the newsroom's time zone (Site settings)"),
+            *[choice for choice in field.choices if choice[0]],
+        ]
+        field.widget.attrs["data-w-locale-server-time-zone-param"] = zone
+
+    return init
+
+
 def install() -> None:
     """Make the newsroom's zone the admin's fallback time zone (called from `CoreConfig.ready`)."""
+    from wagtail.admin.forms.account import LocalePreferencesForm
     from wagtail.users.models import UserProfile
 
     UserProfile.get_current_time_zone = _profile_time_zone
+    if not getattr(LocalePreferencesForm.__init__, "dateline_newsroom_zone", False):
+        init = _preferences_form_init(LocalePreferencesForm.__init__)
+        init.dateline_newsroom_zone = True
+        LocalePreferencesForm.__init__ = init
     user_logged_in.connect(_profile_on_login, dispatch_uid="dateline-admin-time-zone")

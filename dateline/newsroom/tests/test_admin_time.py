@@ -92,3 +92,11 @@ class AdminTimeZoneTests(WagtailPageTestCase):
         self.assertIn("Harbour plan", panel)
         self.assertIn("Thu 10 Jan 2030, 09:00", panel)
         self.assertIn('datetime="2030-01-10T09:00:00-08:00"', panel)
+
+    def test_account_preferences_name_the_newsroom_zone(self):
+        # Finding: the empty choice read "Use server time zone", and Wagtail's script added UTC.
+        page = self.client.get(reverse("wagtailadmin_account")).content.decode()
+        self.assertNotIn("Use server time zone", page)
+        self.assertIn("Use the newsroom&#x27;s time zone (Site settings)", page)
+        self.assertIn('data-w-locale-server-time-zone-param="America/Los_Angeles"', page)
+        self.assertNotIn('data-w-locale-server-time-zone-param="UTC"', page)
