@@ -96,13 +96,6 @@ class SourceKey:
         return f"{self.kind} {self.source_id}"
 
 
-def imported_item_get(*, key: SourceKey) -> ImportedItem | None:
-    """Return the record of an earlier import of this source item, or None."""
-    return ImportedItem.objects.filter(
-        source=key.source, origin=key.origin, kind=key.kind, source_id=key.source_id
-    ).first()
-
-
 def imported_item_record(*, key: SourceKey, target_id: int | None, checksum: str) -> ImportedItem:
     """Remember which Dateline object a source item became, and the checksum it had."""
     item, _ = ImportedItem.objects.update_or_create(

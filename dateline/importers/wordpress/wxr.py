@@ -13,6 +13,7 @@ Every problem raises `WXRError` naming the line or item at fault.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,8 +40,12 @@ class WXRError(Exception):
     """The export cannot be imported; the message says where and why."""
 
 
+@functools.lru_cache(maxsize=4096)
 def _short(tag: str) -> str:
-    """Return a namespaced tag as `prefix:name` whatever URI the export used for the prefix."""
+    """Return a namespaced tag as `prefix:name` whatever URI the export used for the prefix.
+
+    Remembered: an export has a few dozen distinct tags, asked about millions of times.
+    """
     if not tag.startswith("{"):
         return tag
     uri, _, name = tag[1:].partition("}")
