@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dateline.cache",
     "dateline.demo",
     "dateline.backup",
+    "dateline.roles",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.settings",
