@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from django.db import connection
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -56,7 +57,9 @@ big_numbers = st.one_of(
     st.integers(0, 40), st.sampled_from([2**31, 2**63, 10**23]), st.integers(0, 10**30)
 )
 slug_text = st.one_of(
-    st.sampled_from(["politics", "mei-lin", "ελλάδα", "climate", "no-such-thing", "%ff", ".."]),
+    st.sampled_from(
+        ["politics", "mei-lin", "ελλάδα", "climate", "no-such-thing", "%ff", "..", "\x00", "a\x00b"]
+    ),
     _text,
 )
 
@@ -142,6 +145,15 @@ hosts = st.one_of(
 )
 
 
+def _transaction_broken() -> bool:
+    """Return whether the database connection's transaction was left aborted (PostgreSQL)."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return False
+    from psycopg.pq import TransactionStatus
+
+    return connection.connection.info.transaction_status == TransactionStatus.INERROR
+
+
 @override_settings(DATELINE_PAGE_CACHE=False)
 class PublicFuzzTests(TestCase):
     @classmethod
@@ -179,3 +191,6 @@ class PublicFuzzTests(TestCase):
         call = self.client.head if method == "HEAD" else self.client.get
         response = call(path, **headers)
         self.assertLess(response.status_code, 500, f"{method} {path!r} Host {host!r}")
+        # A swallowed database error leaves PostgreSQL's transaction aborted, and every later query
+        # of the same connection fails: a 500 for the next reader.
+        self.assertFalse(_transaction_broken(), f"{method} {path!r} Host {host!r} broke it")

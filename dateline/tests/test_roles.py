@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import ModelLogEntry, PageLogEntry, Site
+from wagtail.models import GroupApprovalTask, ModelLogEntry, PageLogEntry, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from dateline.almanac.models import Event
@@ -52,6 +52,7 @@ ALLOWED: dict[str, set[str]] = {
         "publish",
         "unlock_any",
         "quality_override",
+        "approve_in_workflow",
         "related_choice_on_live_story",
         "add_author",
         "upload_image",
@@ -153,6 +154,10 @@ class RoleMatrixTests(WagtailPageTestCase):
         ).exists()
         self.assertEqual(chosen, logged, "every choice made is in the page history")
         return chosen
+
+    def action_approve_in_workflow(self, user) -> bool:
+        task = GroupApprovalTask.objects.get(groups__name="Moderators")
+        return any(name == "approve" for name, *_ in task.get_actions(self.story, user))
 
     def action_add_author(self, user) -> bool:
         return self._page(reverse("wagtailsnippets_newsroom_author:add"))

@@ -83,8 +83,8 @@ ROLES = {
     },
     "Administrator": {
         "description": (
-            "runs the site: everything the desk does, plus settings, users, sites, collections, "
-            "redirects and workflows"
+            "runs the site: everything the desk does but moderation approvals, plus settings, "
+            "users, sites, collections, redirects and workflows"
         ),
         "pages": PAGE,
         "images": ("add", "change", "delete", "choose"),
