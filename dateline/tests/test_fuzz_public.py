@@ -191,6 +191,11 @@ class PublicFuzzTests(TestCase):
         call = self.client.head if method == "HEAD" else self.client.get
         response = call(path, **headers)
         self.assertLess(response.status_code, 500, f"{method} {path!r} Host {host!r}")
+        if response.streaming:
+            # Read a streamed answer (sitemaps) to its end, as a reader would: an error inside the
+            # stream is an error too, and an unread stream would hold its database cursor open
+            # (the test client closes the response once its stream is read).
+            b"".join(response.streaming_content)
         # A swallowed database error leaves PostgreSQL's transaction aborted, and every later query
         # of the same connection fails: a 500 for the next reader.
         self.assertFalse(_transaction_broken(), f"{method} {path!r} Host {host!r} broke it")
