@@ -120,7 +120,7 @@ def _server(host: str, port: int, workers: int, *, with_worker: bool = True) -> 
         print(f"dateline: {problem}. Stop it, or choose another with --port.", file=sys.stderr)
         raise SystemExit(2)
     if not with_worker:
-        os.execv(sys.executable, server_command(host, port, workers))
+        os.execv(sys.executable, server_command(host, port, workers))  # noqa: S606 (our own Python and arguments, no shell)
     raise SystemExit(supervise(server_command(host, port, workers), worker_command()))
 
 

@@ -99,6 +99,10 @@ printf 'text1,text2\n"Harbour cranes unload timber","Timber cargo at the harbour
 run "$D" related score "$work/pairs.csv" --output "$work/scored.csv"
 grep -qi score "$work/scored.csv" || { echo "smoke: related score wrote no score column" >&2; false; }
 run "$D" search rebuild
+step="dateline roles_table"
+echo "==> smoke: dateline roles_table"
+"$D" roles_table >"$work/roles.md"
+grep -q "| Reporter |" "$work/roles.md" || { echo "smoke: roles_table printed no roles" >&2; false; }
 run "$D" publish_scheduled
 run "$D" worker --batch
 run env DATELINE_STATIC_PAGES_DIR="$work/static-pages" "$D" cache nginx >/dev/null

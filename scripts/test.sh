@@ -37,12 +37,15 @@ fi
 
 export DJANGO_SETTINGS_MODULE=dateline.settings.test
 export DATABASE_URL="sqlite:///:memory:"  # the checks below need no data
-echo "==> ruff check";           "$VENV/bin/ruff" check .
+echo "==> ruff check (security rules S included)"; "$VENV/bin/ruff" check .
 echo "==> ruff format --check";  "$VENV/bin/ruff" format --check .
 echo "==> manage.py check";      "$PY" manage.py check
 echo "==> makemigrations --check"; "$PY" manage.py makemigrations --check --dry-run
 echo "==> lint-imports (architecture contracts, pyproject.toml)"; "$VENV/bin/lint-imports"
 echo "==> mypy";                 "$VENV/bin/mypy" dateline
+# Known vulnerabilities in the production lock; skipped with a message when the vulnerability service
+# cannot be reached (docs/security.md), so a network failure never fails this command.
+echo "==> pip-audit (requirements/production.txt)"; ./scripts/audit.sh
 
 # A fresh environment from requirements/production.txt alone, and every `dateline` command in it
 # (DATELINE_SMOKE=0 skips it locally; CI always runs it).

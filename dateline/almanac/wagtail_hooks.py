@@ -11,6 +11,7 @@ from taggit.models import Tag
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.log_actions import LogActionRegistry, log
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -61,6 +62,15 @@ class EventViewSet(SnippetViewSet):
 register_snippet(EventViewSet)
 
 
+REVIEWED_ACTION = "dateline.almanac.reviewed"
+
+
+@hooks.register("register_log_actions")
+def almanac_log_actions(actions: LogActionRegistry) -> None:
+    """Name the history entry of the "Mark reviewed" bulk action."""
+    actions.register_action(REVIEWED_ACTION, "Mark reviewed", "Marked reviewed")
+
+
 @hooks.register("register_bulk_action")
 class MarkReviewedBulkAction(SnippetBulkAction):
     """Mark the selected events reviewed at once: imports arrive by the thousand, awaiting review."""
@@ -76,15 +86,20 @@ class MarkReviewedBulkAction(SnippetBulkAction):
         return [Event]
 
     def check_perm(self, snippet):
+        """Allow it to those who may change the event (`almanac.change_event`)."""
         return self.permission_policy.user_has_permission_for_instance(
             self.request.user, "change", snippet
         )
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        changed = Event.objects.filter(pk__in=[event.pk for event in objects]).update(
+        """Mark the events reviewed and record who did it in each event's history."""
+        waiting = [event for event in objects if event.status != Event.Status.REVIEWED]
+        changed = Event.objects.filter(pk__in=[event.pk for event in waiting]).update(
             status=Event.Status.REVIEWED
         )
+        for event in waiting:
+            log(instance=event, action=REVIEWED_ACTION, user=user)
         return changed, 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):

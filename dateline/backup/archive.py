@@ -89,12 +89,19 @@ def _open(path: Path) -> tarfile.TarFile:
         ) from error
 
 
+def _regular_file(tar: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    """Return the member's contents, refusing a member that is not a plain file (a link, a folder)."""
+    stream = tar.extractfile(member)
+    if stream is None:
+        raise BackupError(f"{member.name} in the archive is not a regular file")
+    return stream
+
+
 def _manifest(tar: tarfile.TarFile, path: Path) -> dict[str, Any]:
     first = tar.next()
     if first is None or first.name != MANIFEST or not first.isfile():
         raise BackupError(f"{path} is not a Dateline backup (it has no {MANIFEST} first)")
-    stream = tar.extractfile(first)
-    assert stream is not None
+    stream = _regular_file(tar, first)
     try:
         manifest = json.loads(stream.read())
     except ValueError as error:
@@ -140,14 +147,12 @@ def archive_verify(path: Path) -> dict[str, Any]:
                 if not member.isfile() or member.name == MANIFEST:
                     continue
                 if member.name in expected:
-                    stream = tar.extractfile(member)
-                    assert stream is not None
+                    stream = _regular_file(tar, member)
                     if _digest(stream) != expected[member.name]:
                         raise BackupError(f"{path}: {member.name} is damaged (checksum differs)")
                     seen.add(member.name)
                 elif member.name.startswith(MEDIA_PREFIX):
-                    stream = tar.extractfile(member)
-                    assert stream is not None
+                    stream = _regular_file(tar, member)
                     size = _size(stream)
                     media = MediaTotals(media.files + 1, media.bytes + size)
                 else:
@@ -179,8 +184,7 @@ def archive_data(path: Path) -> Iterator[tuple[str, Iterator[list[Any]]]]:
                 return
             if not member.name.startswith(DATA_PREFIX):
                 continue
-            stream = tar.extractfile(member)
-            assert stream is not None
+            stream = _regular_file(tar, member)
             yield member.name, (json.loads(line) for line in stream)
 
 

@@ -69,11 +69,18 @@ def response_for(request: HttpRequest, entry: store.Entry, *, hit: bool) -> Http
     return response
 
 
+def _varies_on_cookie(response: HttpResponse) -> bool:
+    """Return whether the response's Vary header names the Cookie header (or everything)."""
+    names = {name.strip().lower() for name in response.get("Vary", "").split(",")}
+    return bool(names & {"cookie", "*"})
+
+
 def storable(request: HttpRequest, response: HttpResponse) -> bool:
     """Return whether `response` is the same for every anonymous reader and may be shared.
 
     Never: responses that set cookies, use a CSRF token, were rendered for a signed-in user or a
-    preview, are not 200, or carry no cache tags (we could not purge them exactly).
+    preview, vary on the cookies a reader sent, are not 200, or carry no cache tags (we could not
+    purge them exactly).
     """
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
@@ -83,6 +90,10 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
     if user is not None and user.is_authenticated:
         return False
     if getattr(request, "is_preview", False):
+        return False
+    if request.META.get("HTTP_COOKIE") and _varies_on_cookie(response):
+        # The page says it differs by the reader's cookies and this reader sent some: it may be
+        # theirs alone (a view reading a preference cookie), so it is not shared.
         return False
     control = response.get("Cache-Control", "").lower()
     if any(word in control for word in ("private", "no-store", "no-cache")):

@@ -59,6 +59,7 @@ class _Conf:
         self.ignored = frozenset(settings.DATELINE_PAGE_CACHE_IGNORED_PARAMS)
         self.skip = tuple(settings.DATELINE_PAGE_CACHE_SKIP_PREFIXES)
         self.session_marker = f"{settings.SESSION_COOKIE_NAME}="
+        self.forwarded_host = bool(settings.USE_X_FORWARDED_HOST)
         self.timeout = settings.DATELINE_PAGE_CACHE_TIMEOUT
         self.s_maxage = settings.DATELINE_PAGE_CACHE_S_MAXAGE
         self.swr = settings.DATELINE_PAGE_CACHE_SWR
@@ -173,7 +174,15 @@ def page_key(*, scheme: str, host: str, path: str, query_string: str) -> str | N
 
 
 def raw_host(meta) -> str:
-    """Return the request's host as sent (Host header, else the server name), for keys and files."""
+    """Return the request's host as sent, for keys and files: the one Django renders the page for.
+
+    That is the Host header (else the server name), or X-Forwarded-Host only when the deployment
+    trusts it (`USE_X_FORWARDED_HOST`, off by default), exactly as `HttpRequest.get_host` picks:
+    a key from any other header would let a client store a page rendered for one host under
+    another's key.
+    """
+    if conf().forwarded_host and "HTTP_X_FORWARDED_HOST" in meta:
+        return meta["HTTP_X_FORWARDED_HOST"]
     return meta.get("HTTP_HOST") or meta.get("SERVER_NAME", "")
 
 

@@ -144,8 +144,10 @@ def feed_scope(*, request: HttpRequest, scope: str | None, slug: str | None) -> 
     base = site.root_url
     if scope is None:
         title, link, description = site_name, base + "/", tagline or f"The latest from {site_name}"
-    elif slug is None:
-        raise Http404("No such feed")  # every scope names its section, author or tag
+    elif slug is None or "\x00" in slug:
+        # Every scope names its section, author or tag; no slug holds a NUL (which PostgreSQL
+        # refuses in a query: a reader's `%00` would be a server error).
+        raise Http404("No such feed")
     elif scope == "sections":
         section = selectors.section_by_slug(site=site, slug=slug)
         if section is None:

@@ -133,11 +133,21 @@ def sitemap_buckets(*, site: Site, size: int) -> list[tuple[int, dt.datetime | N
     return [(int(bucket), lastmod) for bucket, lastmod in rows]
 
 
+# Pages have 32-bit automatic ids (Wagtail's `Page.id` is an AutoField).
+MAX_PAGE_ID = 2**31 - 1
+
+
 def sitemap_article_rows(
     *, site: Site, bucket: int, size: int
 ) -> Iterator[tuple[str, dt.datetime | None]]:
-    """Yield `(url_path, lastmod)` for the articles of sitemap `bucket`, by id, streamed in chunks."""
+    """Yield `(url_path, lastmod)` for the articles of sitemap `bucket`, by id, streamed in chunks.
+
+    A bucket past the largest id a page can have yields nothing (a reader's
+    `/sitemaps/articles-99999999999999999999.xml` is a 404, not a database overflow).
+    """
     start = bucket * size
+    if start > MAX_PAGE_ID:
+        return iter(())
     return (
         _sitemap_articles(site=site)
         .filter(pk__gte=start, pk__lt=start + size)

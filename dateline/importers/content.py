@@ -23,7 +23,8 @@ from dateline.newsroom.text import html_to_text
 
 # What a paragraph block may hold: the editor's features (bold, italic, link, lists, sup/sub).
 _INLINE_TAGS = {"p", "b", "i", "a", "ol", "ul", "li", "sup", "sub", "br"}
-assert {"bold", "italic", "link", "ol", "ul"} <= set(RICH_TEXT_FEATURES)
+if not {"bold", "italic", "link", "ol", "ul"} <= set(RICH_TEXT_FEATURES):
+    raise RuntimeError("the importers' paragraph tags need the editor's bold/italic/link/lists")
 _RENAME = {"strong": "b", "em": "i"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DROP = {"script", "style", "noscript", "template", "form", "input", "button", "select", "nav"}

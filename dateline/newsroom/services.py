@@ -383,7 +383,7 @@ def image_ensure(
             raise ValueError("image_ensure needs a path or data")
         data = path.read_bytes()
         name = name or path.name
-    digest = hashlib.sha1(data).hexdigest()
+    digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
     image_model = get_image_model()
     image = image_model.objects.filter(file_hash=digest).first()
     if image is not None:

@@ -77,11 +77,11 @@ def candidates_find(
             where += " AND published_at >= %s AND published_at <= %s"
             params.extend([adapt(published_at - span), adapt(published_at + span)])
         branches.append(
-            f"SELECT * FROM (SELECT article_id, weight * %s AS part FROM {table} WHERE {where} "
+            f"SELECT * FROM (SELECT article_id, weight * %s AS part FROM {table} WHERE {where} "  # noqa: S608 (table and int limits from code; terms are params)
             f"ORDER BY weight DESC LIMIT {int(cap)}) AS branch{number}"
         )
     sql = (
-        f"SELECT article_id, SUM(part) AS partial FROM ({' UNION ALL '.join(branches)}) AS hits "
+        f"SELECT article_id, SUM(part) AS partial FROM ({' UNION ALL '.join(branches)}) AS hits "  # noqa: S608 (table and int limits from code; terms are params)
         "WHERE article_id <> %s GROUP BY article_id ORDER BY partial DESC, article_id "
         f"LIMIT {int(settings.DATELINE_RELATED_CANDIDATES)}"
     )

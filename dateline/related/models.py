@@ -128,6 +128,9 @@ class RelatedChoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "related"], name="related_choice_unique")
         ]
+        # Checked by the admin's Related News view before any pin, exclusion or clear
+        # (docs/permissions.md).
+        permissions = [("change_related_choices", "Can pin and exclude Related News stories")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.related_id} on {self.article_id}"

@@ -246,12 +246,12 @@ def similar_stories(
             where += " AND published_at >= %s AND published_at <= %s"
             params.extend([adapt(when - span), adapt(when + span)])
         branches.append(
-            f"SELECT * FROM (SELECT article_id, weight * %s AS part FROM {table} WHERE {where} "
+            f"SELECT * FROM (SELECT article_id, weight * %s AS part FROM {table} WHERE {where} "  # noqa: S608 (table and int limits from code; terms are params)
             f"ORDER BY weight DESC LIMIT {cap}) AS branch{number}"
         )
     excluded = [pk for pk in (exclude_id, profile_of) if pk is not None] or [0]
     sql = (
-        f"SELECT article_id, SUM(part) AS partial FROM ({' UNION ALL '.join(branches)}) AS hits "
+        f"SELECT article_id, SUM(part) AS partial FROM ({' UNION ALL '.join(branches)}) AS hits "  # noqa: S608 (table and int limits from code; terms are params)
         f"WHERE article_id NOT IN ({', '.join(['%s'] * len(excluded))}) GROUP BY article_id "
         f"ORDER BY partial DESC, article_id LIMIT {int(DUPLICATE_CANDIDATES)}"
     )

@@ -21,6 +21,9 @@ from dateline.related.explain import reasons_in_words
 from dateline.related.models import RelatedChoice
 from dateline.related.reading import body_text
 
+# The named permission every pin, exclusion and clear needs (docs/permissions.md).
+CHOICES_PERMISSION = "related.change_related_choices"
+
 
 class ChoiceForm(forms.Form):
     """Pin or exclude one story in an article's Related News list."""
@@ -45,9 +48,13 @@ def _article(request: HttpRequest, page_id: int) -> ArticlePage:
 def can_change_choices(*, article: ArticlePage, user: AbstractBaseUser | AnonymousUser) -> bool:
     """Return whether `user` may pin or exclude stories in the article's Related News.
 
-    A choice on a live article changes what readers see at once, as publishing does, so it needs
-    the publish permission; on an unpublished article, editing it is enough.
+    It needs the named permission `related.change_related_choices`, and on top of it a right to
+    the page: a choice on a live article changes what readers see at once, as publishing does, so
+    it needs the publish permission; on an unpublished article, editing it is enough.
     """
+    has_perm = getattr(user, "has_perm", None)
+    if has_perm is None or not has_perm(CHOICES_PERMISSION):
+        return False
     permissions = article.permissions_for_user(user)
     return permissions.can_publish() if article.live else permissions.can_edit()
 
@@ -68,7 +75,10 @@ def article_related(request: HttpRequest, page_id: int) -> HttpResponse:
     form = ChoiceForm(request.POST or None)
     if request.method == "POST":
         if not may_change:
-            raise PermissionDenied("Changing a live story's Related News needs publish permission.")
+            raise PermissionDenied(
+                "Changing Related News needs the Related News permission, and publish permission "
+                "on a live story."
+            )
         if form.is_valid():
             related = form.cleaned_data["related"]
             action = form.cleaned_data["action"]

@@ -6,6 +6,7 @@ settings module such as `dev`) provides them.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import dj_database_url
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
     "dateline.cache",
     "dateline.demo",
     "dateline.backup",
+    "dateline.roles",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.settings",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "dateline.core.middleware.PublishPathMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dateline.urls"
@@ -172,6 +177,26 @@ DATELINE_SCHEDULER_INTERVAL = env_int("DATELINE_SCHEDULER_INTERVAL", 20)
 # ran longer ago than this (seconds; 0 switches that check off).
 DATELINE_READY_MAX_TASK_AGE = env_int("DATELINE_READY_MAX_TASK_AGE", 300)
 DATELINE_READY_MAX_TICK_AGE = env_int("DATELINE_READY_MAX_TICK_AGE", 180)
+
+# Sign-in throttling (django-axes): after DATELINE_LOGIN_FAILURE_LIMIT wrong passwords for one user
+# name from one address, that pair is locked out for DATELINE_LOGIN_COOLOFF seconds, even with the
+# right password; a sign-in that succeeds clears the count (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("DATELINE_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = env_int("DATELINE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("DATELINE_LOGIN_COOLOFF", 15 * 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/login_locked.html"
+# The reader's address: REMOTE_ADDR, or behind DATELINE_PROXY_COUNT trusted reverse proxies (the
+# nginx front, a load balancer) the address the first of them saw, from X-Forwarded-For.
+DATELINE_PROXY_COUNT = env_int("DATELINE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "dateline.core.security.client_ip"
+# Attempts are logged by Dateline's own logging, not in an access-log table that grows forever.
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

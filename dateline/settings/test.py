@@ -28,6 +28,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Background work runs inline, so tests see its effects at once; the task tests choose the database
 # or RQ backend themselves and run the queue (dateline/core/tests/test_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Sign-in throttling is off, so tests may sign in as often as they like; its own test switches it on
+# (dateline/tests/test_login_throttle.py).
+AXES_ENABLED = False
 # Off so tests measure real renders; dateline/cache/tests switch it on and clear it per test.
 DATELINE_PAGE_CACHE = False
 

@@ -64,6 +64,14 @@ class FeedTests(NewsroomData, WagtailPageTestCase):
                 else:
                     self.assertTrue(ids)
 
+    def test_a_nul_in_a_feeds_slug_is_not_found_on_every_database(self):
+        # Found by dateline/tests/test_fuzz_public.py on PostgreSQL, which refuses NUL in a query.
+        for scope in ("sections", "authors", "tags"):
+            for name in ("rss.xml", "atom.xml", "feed.json"):
+                url = f"/feeds/{scope}/a%00b/{name}"
+                with self.subTest(url=url):
+                    self.assertEqual(self.client.get(url).status_code, 404)
+
     def test_site_feed_lists_live_articles_newest_first_and_nothing_else(self):
         _, rss = self.parse("/feeds/rss.xml")
         links = [entry.link for entry in rss.entries]

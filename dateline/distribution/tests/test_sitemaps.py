@@ -96,6 +96,12 @@ class SitemapTests(NewsroomData, WagtailPageTestCase):
         self.assertEqual(self.client.get("/sitemaps/articles-999999.xml").status_code, 404)
         self.assertEqual(self.client.get("/sitemaps/articles-x.xml").status_code, 404)
 
+    def test_an_article_sitemap_number_past_any_id_is_not_found_not_an_overflow(self):
+        # Found by dateline/tests/test_fuzz_public.py: SQLite's integers end at 2**63.
+        huge = "99999999999999999999999"
+        self.assertEqual(self.client.get(f"/sitemaps/articles-{huge}.xml").status_code, 404)
+        self.assertEqual(self.client.get(f"/sitemaps/articles-{2**31}.xml").status_code, 404)
+
     def test_article_sitemaps_stream(self):
         response = self.client.get("/sitemaps/articles-0.xml")
         self.assertTrue(response.streaming)

@@ -157,7 +157,7 @@ def _author_slug(login: str, name: str = "") -> str:
     return (
         slugify(login)
         or slugify(name)
-        or f"wp-author-{hashlib.sha1(login.encode()).hexdigest()[:8]}"
+        or f"wp-author-{hashlib.sha1(login.encode(), usedforsecurity=False).hexdigest()[:8]}"
     )[:200]
 
 
@@ -211,7 +211,7 @@ def _import_authors(wp: _WordPressRun) -> None:
 def _section_slug(wp: _WordPressRun, category_slug: str, parent: Page, own_id: int | None) -> str:
     slug = (
         slugify(unquote(category_slug))
-        or f"category-{hashlib.sha1(category_slug.encode()).hexdigest()[:8]}"
+        or f"category-{hashlib.sha1(category_slug.encode(), usedforsecurity=False).hexdigest()[:8]}"
     )
     # A category imported before keeps its own section; a new one may use any section of the slug.
     return child_slug(

@@ -189,3 +189,30 @@ class ChoicePermissionTests(EngineFixture):
         )
         history = self.client.get(reverse("wagtailadmin_pages:history", args=[self.story.pk]))
         self.assertContains(history, "Related News: pinned")
+
+    def test_publishing_rights_alone_do_not_let_anyone_change_the_list(self):
+        """The named permission is needed too, even by someone who may publish the story."""
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
+        from wagtail.models import GroupPagePermission
+
+        publishers = Group.objects.create(name="Publishers without Related News")
+        publishers.permissions.add(Permission.objects.get(codename="access_admin"))
+        for codename in ("add_page", "change_page", "publish_page"):
+            GroupPagePermission.objects.create(
+                group=publishers,
+                page=self.story.get_parent(),
+                permission=Permission.objects.get(codename=codename),
+            )
+        user = get_user_model().objects.create_user("publisher", "p@example.org", "pw")
+        user.groups.add(publishers)
+        self.client.force_login(user)
+        response = self.client.post(self.url, {"related": self.weather.pk, "action": "pin"})
+        self.assertRedirects(response, reverse("wagtailadmin_home"))
+        self.assertFalse(RelatedChoice.objects.filter(article_id=self.story.pk).exists())
+
+        publishers.permissions.add(Permission.objects.get(codename="change_related_choices"))
+        user = get_user_model().objects.get(pk=user.pk)  # a fresh permission cache
+        self.client.force_login(user)
+        self.client.post(self.url, {"related": self.weather.pk, "action": "pin"})
+        self.assertTrue(RelatedChoice.objects.filter(article_id=self.story.pk).exists())
