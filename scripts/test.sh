@@ -34,6 +34,12 @@ if command -v npm >/dev/null 2>&1 && [ ! -f tools/vnu/node_modules/vnu-jar/build
   echo "==> Installing the Nu HTML Checker (npm ci in tools/vnu)"
   npm ci --prefix tools/vnu --ignore-scripts --no-audit --no-fund >/dev/null
 fi
+# The browser tests (dateline/tests/browser) inject axe-core from npm (tools/axe) into each page; they
+# skip without it, except under CI=true.
+if command -v npm >/dev/null 2>&1 && [ ! -f tools/axe/node_modules/axe-core/axe.min.js ]; then
+  echo "==> Installing axe-core for the browser tests (npm ci in tools/axe)"
+  npm ci --prefix tools/axe --ignore-scripts --no-audit --no-fund >/dev/null
+fi
 
 export DJANGO_SETTINGS_MODULE=dateline.settings.test
 export DATABASE_URL="sqlite:///:memory:"  # the checks below need no data
