@@ -49,6 +49,19 @@ DEMO_EDITOR = ("editor", "dateline-demo")  # dateline.cli.DEMO_EDITOR
 # Small pages, so a demo section has several and pagination can be followed.
 DEMO_PER_PAGE = 4
 REFERENCE_PATH = "/china-news/china-reaffirms-strategic-cooperation-with-russia-amid-global-shifts/"
+# One of each page type a reader can reach; 404 is answered with the site's own page.
+READER_PAGES = {
+    "home": "/",
+    "section": "/china-news/",
+    "article": REFERENCE_PATH,
+    "author": "/authors/mei-lin/",
+    "tag": "/tags/diplomacy/",
+    "search": "/search/?q=pipelines",
+    "on-this-day-today": "/on-this-day/",
+    "on-this-day-date": "/on-this-day/12-9/",
+    "about-us": "/about-us/",
+    "not-found": "/no-such-page/",
+}
 SERVER_START_TIMEOUT = 420  # seconds: migrate, load the demo, draw its pictures, first Related News
 
 

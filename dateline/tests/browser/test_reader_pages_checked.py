@@ -14,24 +14,15 @@ from pathlib import Path
 import pytest
 
 from dateline.distribution.tests.test_html_validity import VNU_JAR, checker_command
-from dateline.tests.browser.conftest import REFERENCE_PATH, axe_violations, describe, missing
+from dateline.tests.browser.conftest import (
+    READER_PAGES,
+    REFERENCE_PATH,
+    axe_violations,
+    describe,
+    missing,
+)
 
 pytestmark = [pytest.mark.browser]
-
-# One of each page type a reader can reach; 404 is answered with the site's own page.
-READER_PAGES = {
-    "home": "/",
-    "section": "/china-news/",
-    "article": REFERENCE_PATH,
-    "author": "/authors/mei-lin/",
-    "tag": "/tags/diplomacy/",
-    "search": "/search/?q=pipelines",
-    "on-this-day-today": "/on-this-day/",
-    "on-this-day-date": "/on-this-day/12-9/",
-    "about-us": "/about-us/",
-    "not-found": "/no-such-page/",
-}
-
 
 @pytest.mark.parametrize("name", list(READER_PAGES))
 def test_axe_finds_no_violation(demo_site, chromium, name):
