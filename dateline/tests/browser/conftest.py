@@ -183,7 +183,14 @@ def _wait_until_ready(site: DemoSite, process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    """Start `dateline demo` (server and task worker) once for the session, and stop it after."""
+    """Start `dateline demo` (server and task worker) once for the session, and stop it after.
+
+    DATELINE_BROWSER_DEMO_URL names a demo already running instead (started with
+    DATELINE_ARTICLES_PER_PAGE=4), to iterate on a test without waiting for a fresh load.
+    """
+    if existing := os.environ.get("DATELINE_BROWSER_DEMO_URL"):
+        yield DemoSite(url=existing.rstrip("/"), log=Path(os.devnull))
+        return
     if not shutil.which(CHROMIUM):
         missing(f"Chromium not found at {CHROMIUM}; install Debian's chromium to run browser tests")
     folder = tmp_path_factory.mktemp("demo-site")
