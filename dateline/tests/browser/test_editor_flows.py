@@ -87,10 +87,10 @@ def save_draft(page) -> None:
     page.wait_for_load_state()
 
 
-def publish(page) -> str:
-    """Open the publish menu, press Publish, and return the messages Wagtail shows."""
+def publish(page, action: str = "Publish") -> str:
+    """Open the publish menu, press `action`, and return the messages Wagtail shows."""
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
-    page.get_by_role("button", name="Publish", exact=True).click()
+    page.get_by_role("button", name=action, exact=True).click()
     page.wait_for_load_state()
     return page.locator(".messages").inner_text()
 
@@ -255,3 +255,217 @@ def test_the_article_editor_has_no_serious_accessibility_problem(demo_site, desk
     editor.wait_for_load_state("networkidle")
     violations = [v for v in axe_violations(editor) if v["impact"] in {"serious", "critical"}]
     assert violations == [], describe(violations)
+
+
+SECTION_PATHS = {"China News": "/china-news/", "Local": "/local/", "Business": "/business/"}
+
+
+def publish_new(page, base: str, **story) -> Story:
+    """Write a story with `write_story`, publish it, and return it with its reader path."""
+    written = write_story(page, base, **story)
+    messages = publish(page)
+    assert f"Page '{written.title}' has been published" in messages, messages
+    page.goto(f"{base}/admin/pages/{written.pk}/edit/")
+    page.get_by_role("tab", name="Promote").click()
+    written.path = SECTION_PATHS[story["section"]] + page.input_value("#id_slug") + "/"
+    page.get_by_role("tab", name="Content").click()
+    return written
+
+
+def test_a_new_headline_reaches_every_page_that_shows_the_story(demo_site, desk):
+    editor, reader = desk
+    base = demo_site.url
+    before = unique("Millbrook library opens late for the exam season")
+    story = publish_new(
+        editor,
+        base,
+        title=before,
+        section="Local",
+        authors=["James Okafor"],
+        tags=["libraries"],
+        paragraphs=[
+            "Millbrook's central library will stay open until ten at night for the next six "
+            "weeks, so students revising for exams have somewhere quiet to work.",
+        ],
+    )
+    pages = [story.path, "/", "/local/", "/authors/james-okafor/", "/tags/libraries/"]
+    for path in pages:
+        assert before in reader_titles(reader, base, path), path
+
+    after = before.replace("opens late", "stays open until ten")
+    editor.fill("#id_title", after)
+    messages = publish(editor)
+    assert f"Page '{after}' has been published" in messages, messages
+    for path in pages:
+        text = reader_titles(reader, base, path)
+        assert after in text and before not in text, path
+    status, feed = demo_site.get("/feeds/rss.xml")
+    assert status == 200 and after in feed and before not in feed
+
+
+def test_pinning_and_excluding_change_the_readers_related_news(demo_site, desk):
+    editor, reader = desk
+    base = demo_site.url
+    # A demo story no other test reads the Related News of; its choices are undone at the end.
+    path = "/business/millbrook-startup-raises-funds-for-battery-recycling-plant/"
+
+    def related() -> list[str]:
+        reader.goto(base + path)
+        return reader.locator(".related-news li a").all_inner_texts()
+
+    shown = related()
+    assert len(shown) >= 2, shown
+    title = reader.locator("h1").inner_text()
+    pk = admin_page_id(editor, base, title)
+    editor.goto(f"{base}/admin/related/{pk}/")
+    rows = editor.locator("#related-suggestions tbody tr")
+    assert rows.count() == len(shown), "the admin lists exactly the rows readers see"
+    last, first = shown[-1], shown[0]
+    rows.filter(has_text=last).get_by_role("button", name="Pin").click()
+    editor.wait_for_load_state()
+    assert related()[0] == last, "the pinned story should come first"
+
+    editor.locator("#related-suggestions tbody tr").filter(has_text=first).get_by_role(
+        "button", name="Exclude"
+    ).click()
+    editor.wait_for_load_state()
+    now = related()
+    assert first not in now and now[0] == last, now
+
+    choices = editor.locator("#related-choices li")
+    choices.filter(has_text=first).get_by_role("button", name="Include again").click()
+    editor.wait_for_load_state()
+    assert first in related()
+    editor.locator("#related-choices li").filter(has_text=last).get_by_role(
+        "button", name="Unpin"
+    ).click()
+    editor.wait_for_load_state()
+    assert related() == shown, "undoing both choices restores what readers saw"
+
+
+def test_a_scheduled_story_waits_in_the_newsroom_time_zone(demo_site, desk):
+    editor, reader = desk
+    base = demo_site.url
+    story = write_story(
+        editor,
+        base,
+        title=unique("Council publishes next year's road repair plan"),
+        section="Local",
+        authors=["Tomás Herrera"],
+        paragraphs=[
+            "Millbrook council will publish the list of roads it plans to resurface next year, "
+            "ward by ward, with the dates crews are expected.",
+        ],
+    )
+    editor.get_by_role("button", name="Toggle status").click()
+    editor.get_by_role("button", name="Set schedule").click()
+    dialog = editor.locator("#schedule-publishing-dialog")
+    assert "Time zone: Europe/London" in dialog.inner_text(), dialog.inner_text()
+    go_live = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    field = dialog.locator("input[name=go_live_at]")
+    field.fill(go_live.strftime("%Y-%m-%d %H:%M"))
+    # The open date picker covers the button; a keyboard user saves with Enter.
+    field.press("Enter")
+    if dialog.is_visible():
+        dialog.get_by_role("button", name="Save schedule").dispatch_event("click")
+    messages = publish(editor, "Schedule to publish")
+    assert "scheduled" in messages.lower(), messages
+    editor.goto(f"{base}/admin/pages/{story.pk}/edit/")
+    editor.get_by_role("tab", name="Promote").click()
+    path = "/local/" + editor.input_value("#id_slug") + "/"
+    response = reader.goto(base + path)
+    assert response.status == 404, "a scheduled story is not public before its time"
+    assert story.title not in reader_titles(reader, base, "/local/")
+
+
+def test_an_unpublished_story_leaves_every_page_feed_and_sitemap(demo_site, desk):
+    editor, reader = desk
+    base = demo_site.url
+    title = unique("Eastfields swimming pool reopens after roof repairs")
+    story = publish_new(
+        editor,
+        base,
+        title=title,
+        section="Local",
+        authors=["Tomás Herrera", "Priya Raman"],
+        tags=["leisure"],
+        paragraphs=[
+            "The swimming pool in Eastfields reopened on Saturday after engineers replaced the "
+            "roof panels that leaked during the winter storms.",
+        ],
+    )
+    pages = [
+        "/",
+        "/local/",
+        "/authors/tomas-herrera/",
+        "/authors/priya-raman/",
+        "/tags/leisure/",
+        f"/search/?q={title.split()[-1]}",
+    ]
+    outputs = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/sitemaps/news.xml"]
+    for path in pages:
+        assert title in reader_titles(reader, base, path), path
+    for path in outputs:
+        assert title in demo_site.get(path)[1] or story.path in demo_site.get(path)[1], path
+    assert story.path in sitemap_locations(demo_site)
+
+    editor.goto(f"{base}/admin/pages/{story.pk}/unpublish/")
+    editor.get_by_role("button", name=re.compile("Yes, unpublish")).click()
+    editor.wait_for_load_state()
+    assert "unpublished" in editor.locator(".messages").inner_text()
+
+    assert reader.goto(base + story.path).status == 404
+    for path in pages:
+        assert title not in reader_titles(reader, base, path), path
+    for path in outputs:
+        body = demo_site.get(path)[1]
+        assert title not in body and story.path not in body, path
+    assert story.path not in sitemap_locations(demo_site)
+
+
+def sitemap_locations(demo_site) -> set[str]:
+    """Return the paths every article sitemap lists (the index names the sitemaps)."""
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.fromstring(demo_site.get("/sitemap.xml")[1])
+    paths = set()
+    for loc in index.findall("s:sitemap/s:loc", ns):
+        part = ET.fromstring(demo_site.get(loc.text.replace(demo_site.url, ""))[1])
+        paths |= {u.text.replace(demo_site.url, "") for u in part.findall("s:url/s:loc", ns)}
+    return paths
+
+
+def test_filler_text_in_a_story_is_refused_with_a_plain_reason(demo_site, desk):
+    editor, reader = desk
+    base = demo_site.url
+    story = write_story(
+        editor,
+        base,
+        title=unique("Ministers meet to discuss regional trade"),
+        section="China News",
+        authors=["Mei Lin"],
+        paragraphs=["Ministers met on Tuesday to discuss regional trade.", FILLER],
+    )
+    messages = publish(editor)
+    assert "Not published" in messages, messages
+    assert "filler" in messages.lower() and "real copy" in messages, messages
+    editor.goto(f"{base}/admin/pages/{story.pk}/edit/")
+    editor.get_by_role("tab", name="Promote").click()
+    path = "/china-news/" + editor.input_value("#id_slug") + "/"
+    assert reader.goto(base + path).status == 404
+
+
+def test_filler_text_in_the_site_about_us_is_refused(demo_site, desk):
+    editor, reader = desk
+    base = demo_site.url
+    editor.goto(f"{base}/admin/settings/core/sitesettings/")
+    blurb = editor.locator("#id_about_blurb")
+    before = blurb.input_value()
+    blurb.fill(FILLER)
+    editor.get_by_role("button", name="Save").click()
+    editor.wait_for_load_state()
+    page_text = editor.locator("main").inner_text()
+    assert "filler" in page_text.lower() and "real copy" in page_text, page_text[:2000]
+    # Nothing was saved: readers still see the newsroom's own words.
+    reader.goto(base + "/")
+    about = reader.locator("aside.about-us").inner_text()
+    assert before.split(".")[0] in about and "filler text" not in about
