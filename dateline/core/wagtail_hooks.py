@@ -70,4 +70,6 @@ def accessible_names_js() -> str:
     Wagtail draws both without a label, so a screen reader announces an anonymous text box; the
     script (`core/static/dateline/admin/accessible-names.js`) names each from its field or block.
     """
-    return format_html('<script src="{}" defer></script>', static("dateline/admin/accessible-names.js"))
+    return format_html(
+        '<script src="{}" defer></script>', static("dateline/admin/accessible-names.js")
+    )

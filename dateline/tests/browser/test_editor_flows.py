@@ -159,9 +159,7 @@ def desk(demo_site, chromium):
     reader_context.close()
 
 
-def test_an_editor_writes_a_pictured_story_and_readers_see_it_everywhere(
-    demo_site, desk, tmp_path
-):
+def test_an_editor_writes_a_pictured_story_and_readers_see_it_everywhere(demo_site, desk, tmp_path):
     editor, reader = desk
     base = demo_site.url
     title = unique("Wang Yi and Sergei Lavrov agree Arctic shipping talks in Beijing")
@@ -226,9 +224,12 @@ def test_an_editor_writes_a_pictured_story_and_readers_see_it_everywhere(
     story.path = article_link.get_attribute("href")
     reader.goto(base + story.path)
     assert reader.locator("h1").inner_text() == title
-    assert reader.locator(".lead-image img").evaluate(
-        "async img => { await img.decode(); return img.naturalWidth; }"
-    ) > 0
+    assert (
+        reader.locator(".lead-image img").evaluate(
+            "async img => { await img.decode(); return img.naturalWidth; }"
+        )
+        > 0
+    )
     assert "Picture: Dateline Courier" in reader.locator(".lead-image figcaption").text_content()
     assert reader.locator(".byline").inner_text() == "By Mei Lin and Anya Sokolova"
     for path in ("/china-news/", "/russia-news/", "/authors/mei-lin/", "/authors/anya-sokolova/"):
@@ -249,7 +250,9 @@ def test_an_editor_writes_a_pictured_story_and_readers_see_it_everywhere(
 def test_the_article_editor_has_no_serious_accessibility_problem(demo_site, desk):
     editor, _reader = desk
     pk = admin_page_id(
-        editor, demo_site.url, "China Reaffirms Strategic Cooperation with Russia Amid Global Shifts"
+        editor,
+        demo_site.url,
+        "China Reaffirms Strategic Cooperation with Russia Amid Global Shifts",
     )
     editor.goto(f"{demo_site.url}/admin/pages/{pk}/edit/")
     editor.wait_for_load_state("networkidle")

@@ -173,14 +173,18 @@ def test_nothing_scrolls_sideways_at_320px(demo_site, chromium, name):
 
 
 def test_everything_works_with_javascript_switched_off(demo_site, chromium):
-    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     failed: list[str] = []
     page.on(
         "response",
-        lambda r: failed.append(f"{r.status} {r.url}")
-        if r.request.resource_type in {"image", "stylesheet"} and r.status >= 400
-        else None,
+        lambda r: (
+            failed.append(f"{r.status} {r.url}")
+            if r.request.resource_type in {"image", "stylesheet"} and r.status >= 400
+            else None
+        ),
     )
     page.goto(demo_site.url + "/")
     page.locator("nav[aria-label='Sections']").get_by_role("link", name="Russia News").click()

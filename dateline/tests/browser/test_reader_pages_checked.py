@@ -24,6 +24,7 @@ from dateline.tests.browser.conftest import (
 
 pytestmark = [pytest.mark.browser]
 
+
 @pytest.mark.parametrize("name", list(READER_PAGES))
 def test_axe_finds_no_violation(demo_site, chromium, name):
     context = chromium.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
@@ -76,9 +77,11 @@ def test_strict_csp_refuses_nothing_the_pages_use(demo_site, chromium):
     refused: list[str] = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text or "Refused to" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
     )
     for path in ("/", REFERENCE_PATH, "/search/?q=pipeline"):
         response = page.goto(demo_site.url + path)
