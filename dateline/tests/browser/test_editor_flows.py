@@ -128,7 +128,8 @@ def write_story(
             box.press("Enter")
     save_draft(page)
     messages = page.locator(".messages").inner_text()
-    assert f"Page '{title}' created" in messages, messages
+    errors = page.locator(".error-message, .w-field__errors p").all_inner_texts()
+    assert f"Page '{title}' created" in messages, (messages, errors)
     pk = int(re.search(r"/pages/(\d+)/edit/", page.url).group(1))
     return Story(pk=pk, title=title)
 
