@@ -55,7 +55,7 @@ pip install --quiet --upgrade pip
 pip install --quiet --require-hashes -r requirements/production.txt
 # Build from a copy of the working tree, so the checkout gets no build/ folder.
 mkdir "$work/src"
-tar --exclude=./.venv --exclude=./build --exclude=./tools/vnu/node_modules --exclude=./var \
+tar --exclude=./.venv --exclude=./build --exclude="./tools/*/node_modules" --exclude=./var \
   --exclude=./.git -cf - . | tar -xf - -C "$work/src"
 pip install --quiet --no-deps "$work/src"
 if "$work/venv/bin/python" -c "import pytest" 2>/dev/null; then

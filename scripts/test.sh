@@ -30,9 +30,20 @@ if ! command -v java >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
 fi
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "==> Installing Debian's npm for the HTML checker and axe-core"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+fi
 if command -v npm >/dev/null 2>&1 && [ ! -f tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar ]; then
   echo "==> Installing the Nu HTML Checker (npm ci in tools/vnu)"
   npm ci --prefix tools/vnu --ignore-scripts --no-audit --no-fund >/dev/null
+fi
+# The browser tests (dateline/tests/browser) inject axe-core from npm (tools/axe) into each page; they
+# skip without it, except under CI=true.
+if command -v npm >/dev/null 2>&1 && [ ! -f tools/axe/node_modules/axe-core/axe.min.js ]; then
+  echo "==> Installing axe-core for the browser tests (npm ci in tools/axe)"
+  npm ci --prefix tools/axe --ignore-scripts --no-audit --no-fund >/dev/null
 fi
 
 export DJANGO_SETTINGS_MODULE=dateline.settings.test

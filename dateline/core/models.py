@@ -11,6 +11,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from dateline.core.dates import get_zone, time_zone_names, validate_time_zone
 from dateline.core.memo import MemoisedSiteSetting
+from dateline.core.settings_guards import SiteSettingsForm
 
 
 class TimeZoneSelect(forms.Select):
@@ -25,6 +26,7 @@ class SiteSettings(MemoisedSiteSetting, BaseSiteSetting):
     """What every page of one site shows besides its own content."""
 
     select_related = ["about_page"]
+    base_form_class = SiteSettingsForm
 
     site_name = models.CharField(max_length=100, default="Dateline")
     tagline = models.CharField(max_length=200, blank=True)

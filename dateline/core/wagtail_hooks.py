@@ -1,10 +1,13 @@
-"""Core's admin additions: the dashboard's "Scheduled" panel, in the newsroom's time zone."""
+"""Core's admin additions: the dashboard's "Scheduled" panel, in the newsroom's time zone, and
+accessible names for the editor's rich-text and tag boxes."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, Revision
@@ -58,3 +61,15 @@ class ScheduledPanel(Component):
 def add_scheduled_panel(request: Any, panels: list[Component]) -> None:
     """Show the Scheduled panel to editors who can see pages in the admin."""
     panels.append(ScheduledPanel())
+
+
+@hooks.register("insert_editor_js")
+def accessible_names_js() -> str:
+    """Name the editor's Draftail and tag boxes for assistive technology (axe's label rules).
+
+    Wagtail draws both without a label, so a screen reader announces an anonymous text box; the
+    script (`core/static/dateline/admin/accessible-names.js`) names each from its field or block.
+    """
+    return format_html(
+        '<script src="{}" defer></script>', static("dateline/admin/accessible-names.js")
+    )

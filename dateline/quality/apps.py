@@ -22,3 +22,8 @@ class QualityConfig(AppConfig):
         from dateline.quality.policy import quality_guard
 
         publish_guard_register("quality", quality_guard)
+
+        from dateline.core.settings_guards import settings_guard_register
+        from dateline.quality.policy import settings_guard
+
+        settings_guard_register("quality", settings_guard)

@@ -72,3 +72,27 @@ def quality_guard(request: PublishRequest) -> list[PublishProblem]:
         PublishProblem(code=error.code, message=error.message, overridden=overridden)
         for error in errors
     ]
+
+
+# Where the site settings' texts appear in findings (`extract.site_settings_subject`), by field.
+SETTINGS_FIELDS = {
+    "Site settings: site name": "site_name",
+    "Site settings: tagline": "tagline",
+    "Site settings: About Us blurb": "about_blurb",
+}
+
+
+def settings_guard(settings: object) -> dict[str, list[str]]:
+    """Return the quality errors in the site settings being saved, as form errors by field.
+
+    The name, tagline and About Us blurb appear on every page, so an error there (the filler
+    blurb the reference page went live with) is refused before it is saved, in the check's words.
+    """
+    from dateline.quality.selectors import site_settings_findings
+
+    errors: dict[str, list[str]] = {}
+    for finding in site_settings_findings(settings=settings):
+        if finding.severity == "error":
+            field = SETTINGS_FIELDS.get(finding.where, "about_blurb")
+            errors.setdefault(field, []).append(finding.message)
+    return errors

@@ -174,6 +174,13 @@ def article_findings(
     )
 
 
+def site_settings_findings(*, settings: Any) -> list[Finding]:
+    """Return the findings on the site settings as an editor is about to save them."""
+    site = getattr(settings, "site", None) if getattr(settings, "site_id", None) else None
+    context, quality = check_context_for(site=site or _default_site())
+    return _run(site_settings_subject(settings), context, quality)
+
+
 # What the site shows On this day for a local date (the almanac's `on_this_day`, by default).
 EntryReader = Callable[..., Any]
 

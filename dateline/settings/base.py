@@ -113,9 +113,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets several server workers read while one writes; IMMEDIATE avoids upgrade deadlocks.
+    # A writer waits up to DATABASE_SQLITE_TIMEOUT seconds for another to commit (SQLite's default,
+    # 5 s, is shorter than the worker's longest transaction, the Related News build after a demo
+    # load or an import: a reader whose page drew a new rendition then got "database is locked").
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DATABASE_SQLITE_TIMEOUT", 30),
     }
     # Connections stay open like PostgreSQL's (one per server thread): opening one and running the
     # PRAGMAs above cost more than rendering a page's queries. Each statement outside a transaction

@@ -68,6 +68,18 @@ class ProductionSettingsTests(TestCase):
         self.assertEqual(result.stdout.strip(), "False []", result.stderr)
 
 
+class SqliteSettingsTests(TestCase):
+    def test_a_writer_waits_for_the_worker_longer_than_sqlite_default(self):
+        # A reader's page that draws a rendition writes; while the worker builds Related News
+        # lists it holds the write lock for more than SQLite's default 5 s busy timeout.
+        code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+        result = run_django(
+            "dateline.settings.base", code, SECRET_KEY=LONG_KEY, DATABASE_URL="sqlite:///:memory:"
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("'timeout': 30", result.stdout)
+
+
 class ErrorPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):

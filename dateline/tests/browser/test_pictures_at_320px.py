@@ -12,7 +12,6 @@ from dateline.newsroom.factories import (
     SectionPageFactory,
     home_page,
 )
-from dateline.tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,7 +45,7 @@ def pictured_site():
 def test_pictures_load_and_nothing_scrolls_sideways_at_320px(
     live_server,
     pictured_site,
-    browser,  # noqa: F811 - the fixture imported above
+    browser,
     path,
 ):
     # Playwright's wait_for_function evaluates a string, which the page's CSP forbids.

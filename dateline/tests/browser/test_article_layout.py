@@ -1,13 +1,10 @@
 """The reader pages in a real browser: readable at 320px, a working skip link, visible focus.
 
-Drives Debian's Chromium through Playwright. Without Chromium the tests skip, except in CI
-(`CI=true`), where a missing browser is a failure.
+Drives Debian's Chromium through Playwright against pytest-django's live server (the `browser`
+fixture of this package's conftest).
 """
 
 from __future__ import annotations
-
-import os
-import shutil
 
 import pytest
 
@@ -19,40 +16,10 @@ from dateline.newsroom.factories import (
     paragraphs,
 )
 
-CHROMIUM = os.environ.get("DATELINE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"Chromium not found at {CHROMIUM}: CI must install it (apt-get install chromium)"
-            )
-        pytest.skip(
-            f"Chromium not found at {CHROMIUM}; install Debian's chromium to run browser tests"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The editor's desk in a real browser: a moderator's approval goes through the quality policy.
 
-Drives Debian's Chromium through Playwright (see test_browser.py for the browser fixture).
+Drives Debian's Chromium through Playwright (the `browser` fixture is in this package's conftest).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from wagtail.models import Workflow, WorkflowState
 from dateline.newsroom.factories import AuthorFactory, SectionPageFactory, home_page
 from dateline.newsroom.models import ArticlePage
 from dateline.newsroom.services import article_save
-from dateline.tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,7 +54,7 @@ def log_in(page, base: str, username: str, password: str) -> None:
 def test_approve_and_publish_is_refused_with_the_reasons(
     live_server,
     submitted_story,
-    browser,  # noqa: F811
+    browser,
     monkeypatch,
 ):
     # Playwright's synchronous API runs an event loop in this thread; the database reads below are
@@ -85,7 +84,7 @@ def desk():
     return section
 
 
-def test_a_new_article_saves_on_the_first_try(live_server, desk, browser, monkeypatch):  # noqa: F811
+def test_a_new_article_saves_on_the_first_try(live_server, desk, browser, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in(page, live_server.url, "editor", PASSWORD)

@@ -1,0 +1,95 @@
+"""Every reader page type of the demo, with its pictures, through axe-core and the Nu HTML Checker.
+
+axe must find no violation of any impact; vnu no error. One test also loads pages with the strict
+Content-Security-Policy in force and listens for anything the policy refused.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from dateline.distribution.tests.test_html_validity import VNU_JAR, checker_command
+from dateline.tests.browser.conftest import (
+    READER_PAGES,
+    REFERENCE_PATH,
+    axe_violations,
+    describe,
+    missing,
+)
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.mark.parametrize("name", list(READER_PAGES))
+def test_axe_finds_no_violation(demo_site, chromium, name):
+    context = chromium.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    response = page.goto(demo_site.url + READER_PAGES[name])
+    assert response.status == (404 if name == "not-found" else 200)
+    # Decode every picture first, so axe judges the page as a reader finally sees it.
+    page.evaluate(
+        """async () => { for (const img of document.images) { img.loading = "eager"; }
+           await Promise.all([...document.images].map(img => img.decode().catch(() => null))); }"""
+    )
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    context.close()
+
+
+def test_html_checker_finds_no_error(demo_site):
+    command = checker_command()
+    if command is None:
+        missing(f"Nu HTML Checker unavailable (need java and {VNU_JAR}; run npm ci in tools/vnu)")
+    with tempfile.TemporaryDirectory(prefix="dateline-vnu-browser-") as folder:
+        files = []
+        for name, path in READER_PAGES.items():
+            status, body = demo_site.get(path)
+            assert status == (404 if name == "not-found" else 200), path
+            file = Path(folder) / f"{name}.html"
+            file.write_text(body, encoding="utf-8")
+            files.append(str(file))
+        result = subprocess.run(  # noqa: S603 - our own command line
+            [*command, *files], capture_output=True, text=True, timeout=300, check=False
+        )
+    report = json.loads(result.stderr or result.stdout)
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}"
+        for m in report["messages"]
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
+    assert errors == [], "\n".join(errors)
+
+
+def test_strict_csp_refuses_nothing_the_pages_use(demo_site, chromium):
+    """Without bypass_csp: the pages' own styles, pictures and links work under their policy."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    # Listen from the first byte of each document (an init script is not subject to the policy).
+    context.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    for path in ("/", REFERENCE_PATH, "/search/?q=pipeline"):
+        response = page.goto(demo_site.url + path)
+        assert response.status == 200
+        assert "content-security-policy" in response.headers, path
+        for img in page.locator("img").all():
+            img.scroll_into_view_if_needed()
+        page.wait_for_load_state("networkidle")
+        refused.extend(page.evaluate("() => window.__csp"))
+    assert refused == [], refused
+    context.close()
