@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import pytest
+from defusedxml import ElementTree as ET
 from PIL import Image
 
 from dateline.tests.browser.conftest import (
