@@ -34,6 +34,28 @@ def checker_command() -> list[str] | None:
     return [java, "-Xss2m", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always"]
 
 
+def html_errors(command: list[str], pages: dict[str, bytes]) -> list[str]:
+    """Run the checker (`checker_command`) on `pages` (name -> HTML); return its errors, one a line.
+
+    Each error names the page and line: "article.html:12: Stray end tag “div”."
+    """
+    with tempfile.TemporaryDirectory(prefix="dateline-vnu-") as folder:
+        files = []
+        for name, content in pages.items():
+            path = Path(folder) / f"{name}.html"
+            path.write_bytes(content)
+            files.append(str(path))
+        result = subprocess.run(  # noqa: S603 - our own command line
+            [*command, *files], capture_output=True, text=True, timeout=300, check=False
+        )
+    report = json.loads(result.stderr or result.stdout)
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}"
+        for m in report["messages"]
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
+
+
 class HtmlValidityTests(NewsroomData, WagtailPageTestCase):
     def test_pages_have_no_html_errors(self):
         command = checker_command()
@@ -56,21 +78,10 @@ class HtmlValidityTests(NewsroomData, WagtailPageTestCase):
             "search": "/search/?q=harbour",
             "not-found": "/no-such-page/",
         }
-        with tempfile.TemporaryDirectory(prefix="dateline-vnu-") as folder:
-            files = []
-            for name, url in urls.items():
-                response = self.client.get(url)
-                self.assertIn(response.status_code, (200, 404), url)
-                path = Path(folder) / f"{name}.html"
-                path.write_bytes(response.content)
-                files.append(str(path))
-            result = subprocess.run(
-                [*command, *files], capture_output=True, text=True, timeout=300, check=False
-            )
-        report = json.loads(result.stderr or result.stdout)
-        errors = [
-            f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}"
-            for m in report["messages"]
-            if m.get("type") == "error" or m.get("subType") == "fatal"
-        ]
+        pages = {}
+        for name, url in urls.items():
+            response = self.client.get(url)
+            self.assertIn(response.status_code, (200, 404), url)
+            pages[name] = response.content
+        errors = html_errors(command, pages)
         self.assertEqual(errors, [], "\n".join(errors))

@@ -6,14 +6,13 @@ Content-Security-Policy in force and listens for anything the policy refused.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import tempfile
-from pathlib import Path
-
 import pytest
 
-from dateline.distribution.tests.test_html_validity import VNU_JAR, checker_command
+from dateline.distribution.tests.test_html_validity import (
+    VNU_JAR,
+    checker_command,
+    html_errors,
+)
 from dateline.tests.browser.conftest import (
     READER_PAGES,
     REFERENCE_PATH,
@@ -45,23 +44,12 @@ def test_html_checker_finds_no_error(demo_site):
     command = checker_command()
     if command is None:
         missing(f"Nu HTML Checker unavailable (need java and {VNU_JAR}; run npm ci in tools/vnu)")
-    with tempfile.TemporaryDirectory(prefix="dateline-vnu-browser-") as folder:
-        files = []
-        for name, path in READER_PAGES.items():
-            status, body = demo_site.get(path)
-            assert status == (404 if name == "not-found" else 200), path
-            file = Path(folder) / f"{name}.html"
-            file.write_text(body, encoding="utf-8")
-            files.append(str(file))
-        result = subprocess.run(  # noqa: S603 - our own command line
-            [*command, *files], capture_output=True, text=True, timeout=300, check=False
-        )
-    report = json.loads(result.stderr or result.stdout)
-    errors = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}"
-        for m in report["messages"]
-        if m.get("type") == "error" or m.get("subType") == "fatal"
-    ]
+    pages = {}
+    for name, path in READER_PAGES.items():
+        status, body = demo_site.get(path)
+        assert status == (404 if name == "not-found" else 200), path
+        pages[name] = body.encode("utf-8")
+    errors = html_errors(command, pages)
     assert errors == [], "\n".join(errors)
 
 
