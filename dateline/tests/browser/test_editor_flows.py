@@ -129,7 +129,10 @@ def write_story(
     save_draft(page)
     messages = page.locator(".messages").inner_text()
     errors = page.locator(".error-message, .w-field__errors p").all_inner_texts()
-    assert f"Page '{title}' created" in messages, (messages, errors)
+    # Wagtail's autosave may have created the page while the editor typed: the explicit save then
+    # reports an update. Either way the story is saved.
+    saved = f"Page '{title}' created" in messages or f"Page '{title}' has been updated" in messages
+    assert saved, (messages, errors)
     pk = int(re.search(r"/pages/(\d+)/edit/", page.url).group(1))
     return Story(pk=pk, title=title)
 
