@@ -82,15 +82,21 @@ def upload_lead_image(page, path, *, title: str, alt: str) -> None:
 
 
 def save_draft(page) -> None:
-    """Press Save draft and wait for the editor to come back."""
-    page.get_by_role("button", name="Save draft").click()
+    """Press Save draft and wait for the editor to come back (the page the save navigates to).
+
+    Waiting for that navigation, not only for a load state the current page already has, keeps a
+    test from reading the messages of the page before the save.
+    """
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
     page.wait_for_load_state()
 
 
 def publish(page, action: str = "Publish") -> str:
     """Open the publish menu, press `action`, and return the messages Wagtail shows."""
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
-    page.get_by_role("button", name=action, exact=True).click()
+    with page.expect_navigation():  # the messages of the page the publish leads to, not before
+        page.get_by_role("button", name=action, exact=True).click()
     page.wait_for_load_state()
     return page.locator(".messages").inner_text()
 
