@@ -1,4 +1,5 @@
-"""Mixins shared by Dateline's page types."""
+"""Mixins shared by Dateline's page types, and the page writes the services build on (`page_write`,
+`pages_create_bulk`)."""
 
 from __future__ import annotations
 

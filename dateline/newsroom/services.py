@@ -272,8 +272,6 @@ def article_save(
         lead_image_caption=lead_image_caption,
         lead_image_credit=lead_image_credit,
     )
-    if not authors:
-        raise ValueError(f"Article {slug!r} needs at least one author.")
     article = ArticlePage.objects.child_of(section).filter(slug=slug).first()
     created = article is None
     if created:
