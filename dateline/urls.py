@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from dateline.core import health, routing
+from dateline.newsroom import views as newsroom_views
 from dateline.search import views as search_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("share/<str:token>/", newsroom_views.share_link, name="share_link"),
     path("on-this-day/", include("dateline.almanac.urls")),
     path("", include("dateline.distribution.urls")),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import register_converter
@@ -312,3 +313,42 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
         if updated is None or self.published_at is None:
             return False
         return updated - self.published_at > UPDATE_NOTICE_AFTER
+
+
+class ShareLink(models.Model):
+    """A signed, expiring address showing one story's latest draft to someone without an account.
+
+    For a source checking a quote or a partner preparing for an embargo: the address carries a
+    signature (`newsroom.sharing`), works until `expires_at` or until an editor revokes it, is
+    never cached and asks search engines not to index what it shows.
+    """
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, editable=False)
+    note = models.CharField(
+        "for", max_length=200, blank=True, help_text="Who the link is for (shown to editors only)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Share link {self.pk} for page {self.page_id}"
+
+    @property
+    def status(self) -> str:
+        """Return "revoked", "expired" or "active"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"

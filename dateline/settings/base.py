@@ -349,6 +349,7 @@ DATELINE_PAGE_CACHE_SKIP_PREFIXES = [
     "/admin/",
     "/documents/",
     "/search/",
+    "/share/",
     "/healthz",
     "/readyz",
     STATIC_URL,

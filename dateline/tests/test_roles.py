@@ -42,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "edit_any_story",
         "publish",
         "related_choice_on_live_story",
+        "share_link",
         "add_author",
         "upload_image",
     },
@@ -54,6 +55,7 @@ ALLOWED: dict[str, set[str]] = {
         "quality_override",
         "approve_in_workflow",
         "related_choice_on_live_story",
+        "share_link",
         "add_author",
         "upload_image",
     },
@@ -66,6 +68,7 @@ ALLOWED: dict[str, set[str]] = {
         "unlock_any",
         "quality_override",
         "related_choice_on_live_story",
+        "share_link",
         "add_author",
         "upload_image",
         "almanac_add",
@@ -154,6 +157,14 @@ class RoleMatrixTests(WagtailPageTestCase):
         ).exists()
         self.assertEqual(chosen, logged, "every choice made is in the page history")
         return chosen
+
+    def action_share_link(self, user) -> bool:
+        from dateline.newsroom.models import ShareLink
+
+        self.client.post(
+            reverse("share_links", args=[self.story.pk]), {"action": "create", "days": 3}
+        )
+        return ShareLink.objects.filter(page=self.story, created_by=user).exists()
 
     def action_approve_in_workflow(self, user) -> bool:
         task = GroupApprovalTask.objects.get(groups__name="Moderators")
