@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from django.http import HttpRequest
 from wagtail.models import Site
 
 from dateline.breaking.models import BreakingNews, Severity
+from dateline.core.memo import site_memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +66,34 @@ def breaking_news_state(
     return BannerState(banner, setting.expires_at, setting.link_page_id)
 
 
+def breaking_news_stored(*, site_id: int) -> BreakingNews | None:
+    """Return the site's banner setting as saved, or None when none was ever saved.
+
+    A reader's request never writes: Wagtail's `for_site` would create the row (and saving a
+    setting purges every cached page). Remembered in the process memo until the content changes,
+    and handed out as a copy, since the memo's value is shared between threads.
+    """
+
+    def load() -> BreakingNews | None:
+        return BreakingNews.objects.select_related("link_page").filter(site_id=site_id).first()
+
+    stored = site_memo(("breaking-news", site_id), load)
+    return copy.copy(stored) if stored is not None else None
+
+
 def breaking_news_for(*, request: HttpRequest, now: dt.datetime) -> BannerState:
     """Return the banner state of the request's site at `now` (none for a request with no site).
 
-    The setting comes from the process memo (`MemoisedSiteSetting`): no query while the content
-    has not changed, one small query otherwise.
+    The setting comes from the process memo: no query while the content has not changed, one
+    small query otherwise.
     """
     site = Site.find_for_request(request)
     if site is None:
         return BannerState(None, None, None)
-    return breaking_news_state(setting=BreakingNews.for_site(site), now=now, request=request)
+    setting = breaking_news_stored(site_id=site.pk)
+    if setting is None:
+        return BannerState(None, None, None)
+    return breaking_news_state(setting=setting, now=now, request=request)
 
 
 def breaking_news_of(*, site: Site) -> BreakingNews:

@@ -135,6 +135,11 @@ class BannerMarkupTests(WagtailPageTestCase):
         breaking_news_clear(site=self.site)
         self.assertIsNone(banner_of(self.client.get("/")))
 
+    def test_a_reader_never_writes_the_setting(self):
+        # Wagtail's for_site creates a missing row, and saving a setting purges every cached page.
+        self.client.get("/")
+        self.assertFalse(BreakingNews.objects.exists())
+
     def test_reading_the_banner_costs_at_most_one_query_per_render(self):
         breaking_news_update(site=self.site, show=True, text=TEXT, link_page=self.story)
 
