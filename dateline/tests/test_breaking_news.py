@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import RequestFactory, TestCase, override_settings
@@ -154,6 +155,37 @@ class BannerMarkupTests(WagtailPageTestCase):
             without = {url: count(url) for url in ("/", self.story.url)}
         for url, queries in with_banner.items():
             self.assertLessEqual(queries - without[url], 1, url)
+
+
+@pytest.mark.usefixtures("site_memo_on")
+class BannerMemoTests(WagtailPageTestCase):
+    """With the process memo on, as in production: a render reads the banner without a query."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = home_page()
+        cls.site = Site.objects.get(is_default_site=True)
+        section = SectionPageFactory(parent=cls.home, title="Local", slug="local")
+        cls.story = ArticlePageFactory(parent=section, slug="bridge-closed", title="Bridge closed")
+
+    def count(self, url: str) -> int:
+        self.client.get(url)  # fill the memo
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(queries)
+
+    def test_a_render_reads_the_banner_from_the_memo_and_an_edit_is_seen_at_once(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            breaking_news_update(site=self.site, show=True, text=TEXT, link_page=self.story)
+        with_banner = self.count(self.story.url)
+        with override_settings(DATELINE_DISABLED_FEATURES=["breaking"]):
+            without = self.count(self.story.url)
+        self.assertEqual(with_banner, without)
+        self.assertIsNotNone(banner_of(self.client.get("/")))
+        # The editor's save purges, which moves the memo's token: the next render sees it.
+        with self.captureOnCommitCallbacks(execute=True):
+            breaking_news_clear(site=self.site)
+        self.assertIsNone(banner_of(self.client.get("/")))
 
 
 class BannerPageCacheTests(WagtailPageTestCase):
