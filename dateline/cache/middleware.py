@@ -7,6 +7,7 @@ from the finished response, whether the page is the same for every anonymous rea
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -101,7 +102,7 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
     return bool(cache_tags_of(request))
 
 
-def entry_expires_at(request: HttpRequest, *, zone, now) -> float:
+def entry_expires_at(request: HttpRequest, *, zone: dt.tzinfo, now: dt.datetime) -> float:
     """Return until when a page rendered now may be sent: the newsroom's next local midnight, or
     sooner when the page recorded that it changes by itself earlier (a banner's start or expiry,
     `cachetags.cache_valid_until`).

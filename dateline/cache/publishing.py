@@ -99,7 +99,7 @@ def page_written(*, request: HttpRequest, entry: Entry) -> None:
         root is not None
         and request.method == "GET"
         and not request.META.get("QUERY_STRING")
-        and cache_valid_until_of(request) is None
+        and not _changes_before_day_ends(request, entry)
     ):
         host = host_name(raw_host(request.META))
         file_path = static_path(
@@ -115,6 +115,12 @@ def page_written(*, request: HttpRequest, entry: Entry) -> None:
     name = hashlib.blake2b(record, digest_size=16).hexdigest()
     for tag in entry.tags:
         _write_atomically(index_dir() / _SAFE_TAG.sub("_", tag) / name, record)
+
+
+def _changes_before_day_ends(request: HttpRequest, entry: Entry) -> bool:
+    """Return whether the page changes by itself before its local day ends (its expiry was cut)."""
+    until = cache_valid_until_of(request)
+    return until is not None and until.timestamp() <= entry.expires_at
 
 
 def _day_before(iso_date: str) -> str:

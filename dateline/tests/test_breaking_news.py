@@ -314,3 +314,12 @@ class BannerPageCacheTests(WagtailPageTestCase):
             self.get("/local/")
             self.assertEqual(self.get("/local/")[CACHE_HEADER], "hit")
             self.assertFalse(any(published.rglob("index.html")))
+
+    def test_a_banner_ending_after_midnight_leaves_pages_to_the_daily_rule(self):
+        published = self.folder / "static-pages"
+        with clock_at(NOON):
+            self.set_banner(show=True, text=TEXT, expires_at=NOON + dt.timedelta(days=3))
+            self.assertIsNotNone(banner_of(self.get("/local/")))
+            self.assertTrue(any(published.rglob("index.html")))
+            control = self.get("/local/")["Cache-Control"]
+            self.assertIn(f"s-maxage={store.conf().s_maxage}", control)
