@@ -23,8 +23,8 @@ class BreakingNews(MemoisedSiteSetting, BaseSiteSetting):
     """The banner of one site: what it says, where it links, how urgent, and when it runs.
 
     A site setting, so saving it purges every cached page (the `all` tag) and Wagtail's settings
-    view records who changed it in the setting's history. Reads go through the process memo
-    (`MemoisedSiteSetting`), so a page render reads it at most once per content change.
+    view records who changed it in the setting's history. Pages read it through the process memo
+    (`selectors.breaking_news_stored`), at most once per content change.
     """
 
     select_related = ["link_page"]
