@@ -209,6 +209,7 @@ def demo(argv: list[str]) -> None:
     base = f"http://{args.host}:{args.port}"
     print(f"\n  Site:   {base}/")
     print(f"  Admin:  {base}/admin/  (user {DEMO_EDITOR[0]!r}, password {DEMO_EDITOR[1]!r})")
+    print(f"  Banner: breaking news, ready but off: {base}/admin/settings/breaking/breakingnews/")
     if not args.no_worker:
         print("  Worker: background tasks and scheduled publishing run beside the site")
     print()

@@ -7,6 +7,7 @@ from the finished response, whether the page is the same for every anonymous rea
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 
@@ -15,7 +16,7 @@ from django.utils.cache import patch_cache_control
 
 from dateline.cache import store
 from dateline.core import dates, outage
-from dateline.core.cachetags import ALL, cache_tags_of
+from dateline.core.cachetags import ALL, cache_tags_of, cache_valid_until_of
 from dateline.core.selectors import site_settings_for
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,21 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
     return bool(cache_tags_of(request))
 
 
+def entry_expires_at(request: HttpRequest, *, zone: dt.tzinfo, now: dt.datetime) -> float:
+    """Return until when a page rendered now may be sent: the newsroom's next local midnight, or
+    sooner when the page recorded that it changes by itself earlier (a banner's start or expiry,
+    `cachetags.cache_valid_until`).
+    """
+    expires_at = dates.next_local_midnight(zone, now=now).timestamp()
+    until = cache_valid_until_of(request)
+    if until is not None:
+        expires_at = min(expires_at, until.timestamp())
+    return expires_at
+
+
 def entry_from(request: HttpRequest, response: HttpResponse) -> store.Entry:
-    """Build the stored form of a freshly rendered page, valid until the newsroom's next midnight."""
+    """Build the stored form of a freshly rendered page, valid until the newsroom's next midnight
+    or the next change the page announced for itself, whichever comes first."""
     zone = site_settings_for(request=request).zone
     now = dates.local_now(zone)
     headers = []
@@ -127,7 +141,7 @@ def entry_from(request: HttpRequest, response: HttpResponse) -> store.Entry:
         body=body,
         tags=tags,
         versions=store.tag_versions(tags),
-        expires_at=dates.next_local_midnight(zone, now=now).timestamp(),
+        expires_at=entry_expires_at(request, zone=zone, now=now),
         local_date=now.date().isoformat(),
         etag='"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"',
         last_modified=float(int(now.timestamp())),

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from dateline.cache.store import Entry, raw_host
+from dateline.core.cachetags import cache_valid_until_of
 
 log = logging.getLogger(__name__)
 _SAFE_TAG = re.compile(r"[^a-zA-Z0-9_.-]")
@@ -83,13 +84,23 @@ def _prune_old_days(host_dir: Path, keep: str) -> None:
 
 
 def page_written(*, request: HttpRequest, entry: Entry) -> None:
-    """Publish a just-stored page as a static file (when on) and record it under its tags."""
+    """Publish a just-stored page as a static file (when on) and record it under its tags.
+
+    A page that changes by itself before midnight (`cachetags.cache_valid_until`: a banner's start
+    or expiry) is not published as a file: nginx serves files until the local day ends and could
+    not drop it at that instant. It is still recorded, so the CDN's copy is purged by tag.
+    """
     if not index_enabled():
         return
     url = request.build_absolute_uri()
     file_path: Path | None = None
     root = static_dir()
-    if root is not None and request.method == "GET" and not request.META.get("QUERY_STRING"):
+    if (
+        root is not None
+        and request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and not _changes_before_day_ends(request, entry)
+    ):
         host = host_name(raw_host(request.META))
         file_path = static_path(
             root=root, host=host, local_date=entry.local_date, path=request.path_info
@@ -104,6 +115,12 @@ def page_written(*, request: HttpRequest, entry: Entry) -> None:
     name = hashlib.blake2b(record, digest_size=16).hexdigest()
     for tag in entry.tags:
         _write_atomically(index_dir() / _SAFE_TAG.sub("_", tag) / name, record)
+
+
+def _changes_before_day_ends(request: HttpRequest, entry: Entry) -> bool:
+    """Return whether the page changes by itself before its local day ends (its expiry was cut)."""
+    until = cache_valid_until_of(request)
+    return until is not None and until.timestamp() <= entry.expires_at
 
 
 def _day_before(iso_date: str) -> str:

@@ -44,7 +44,9 @@ class Entry:
     body: bytes
     tags: tuple[str, ...]
     versions: tuple[str | None, ...]  # tag version tokens when rendered, same order as `tags`
-    expires_at: float  # epoch seconds: the newsroom's next local midnight after rendering
+    # epoch seconds: the newsroom's next local midnight after rendering, or the earlier instant the
+    # page changes by itself (a banner's start or expiry: `cachetags.cache_valid_until`)
+    expires_at: float
     local_date: str  # the newsroom's local date the page was rendered for (ISO)
     etag: str
     last_modified: float  # epoch seconds

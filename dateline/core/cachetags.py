@@ -9,6 +9,7 @@ tag vocabulary that other features use.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest
@@ -23,6 +24,7 @@ FEEDS = "feeds"
 ALMANAC = "almanac"
 
 _ATTRIBUTE = "_dateline_cache_tags"
+_UNTIL = "_dateline_cache_valid_until"
 
 
 def page_tag(pk: int) -> str:
@@ -103,3 +105,22 @@ def cache_tags_add(request: HttpRequest | None, *tags: str | Iterable[str]) -> N
 def cache_tags_of(request: HttpRequest) -> frozenset[str]:
     """Return the tags recorded for `request` so far (empty when nothing rendered through Wagtail)."""
     return frozenset(getattr(request, _ATTRIBUTE, ()))
+
+
+def cache_valid_until(request: HttpRequest | None, moment: dt.datetime | None) -> None:
+    """Record that the page being rendered for `request` changes by itself at `moment` (aware).
+
+    For what a page shows by the clock rather than by an edit (a banner that starts or expires):
+    no signal announces that instant, so the cache must not keep the page past it. The earliest
+    moment recorded wins; a no-op without a request or a moment.
+    """
+    if request is None or moment is None:
+        return
+    current = getattr(request, _UNTIL, None)
+    if current is None or moment < current:
+        setattr(request, _UNTIL, moment)
+
+
+def cache_valid_until_of(request: HttpRequest) -> dt.datetime | None:
+    """Return the earliest moment the page rendered for `request` changes by itself, if any."""
+    return getattr(request, _UNTIL, None)

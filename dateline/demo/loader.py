@@ -19,6 +19,8 @@ from wagtail.models import Site
 
 from dateline.almanac.importing import parse_file
 from dateline.almanac.services import events_import
+from dateline.breaking.selectors import breaking_news_of
+from dateline.breaking.services import breaking_news_update
 from dateline.core.models import SiteSettings
 from dateline.core.publishing import PublishPath, publish_path, publish_problems_collected
 from dateline.core.services import site_address_set, site_settings_update
@@ -241,6 +243,7 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
         top = ArticlePage.objects.filter(slug__in=site_data["top_stories"])
         order = {slug: index for index, slug in enumerate(site_data["top_stories"])}
         home_top_stories_set(home=home, articles=sorted(top, key=lambda a: order[a.slug]))
+    demo_breaking_news_prepare(site=site, spec=site_data["breaking_news"])
     return DemoSummary(
         sections=len(sections),
         authors=len(authors),
@@ -249,6 +252,24 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
         events_created=demo_almanac_load(),
         pictures=drawn,
     )
+
+
+def demo_breaking_news_prepare(*, site: Site, spec: dict) -> bool:
+    """Write the demo's breaking-news banner, switched off, for an editor to switch on.
+
+    Only a site whose banner was never written gets it, so a re-run keeps what an editor did with
+    it. Return whether it was written.
+    """
+    if breaking_news_of(site=site).text:
+        return False
+    breaking_news_update(
+        site=site,
+        show=spec["show"],
+        severity=spec["severity"],
+        text=spec["text"],
+        link_page=ArticlePage.objects.filter(slug=spec["link"]).first(),
+    )
+    return True
 
 
 def demo_editor_ensure(*, username: str, password: str) -> tuple[object, bool]:

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "dateline.related",
     "dateline.almanac",
     "dateline.search",
+    "dateline.breaking",
     "dateline.importers",
     "dateline.distribution",
     "dateline.quality",

@@ -45,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "share_link",
         "add_author",
         "upload_image",
+        "breaking_news",
     },
     "Desk editor": {
         "admin",
@@ -58,6 +59,7 @@ ALLOWED: dict[str, set[str]] = {
         "share_link",
         "add_author",
         "upload_image",
+        "breaking_news",
     },
     "Almanac editor": {"admin", "almanac_add", "almanac_mark_reviewed"},
     "Administrator": {
@@ -77,6 +79,7 @@ ALLOWED: dict[str, set[str]] = {
         "quality_settings",
         "distribution_settings",
         "manage_users",
+        "breaking_news",
     },
 }
 
@@ -202,6 +205,29 @@ class RoleMatrixTests(WagtailPageTestCase):
 
     def action_distribution_settings(self, user) -> bool:
         return self._settings("distribution", "distributionsettings")
+
+    def action_breaking_news(self, user) -> bool:
+        from dateline.breaking.models import BreakingNews
+
+        site = Site.objects.get(is_default_site=True)
+        url = reverse("wagtailsettings:edit", args=("breaking", "breakingnews", site.pk))
+        if not self._page(url):
+            return False
+        data = {
+            "show": "on",
+            "severity": "alert",
+            "text": f"Banner switched on by {user.username}",
+            "link_page": "",
+            "link_url": "",
+            "starts_at": "",
+            "expires_at": "",
+        }
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        setting = BreakingNews.for_site(site)
+        self.assertEqual((setting.show, setting.text), (True, data["text"]))
+        entry = ModelLogEntry.objects.filter(action="wagtail.edit").latest("timestamp")
+        self.assertEqual((entry.user_id, entry.object_id), (user.pk, str(setting.pk)))
+        return True
 
     def action_manage_users(self, user) -> bool:
         return self._page(reverse("wagtailusers_users:index"))

@@ -86,6 +86,22 @@ class DemoLoadTests(TestCase):
         demo_load()
         self.assertEqual(SiteSettings.for_site(site).site_name, "Averley Evening News")
 
+    def test_breaking_news_banner_is_ready_for_an_editor_to_switch_on(self):
+        from dateline.breaking.selectors import breaking_news_of
+        from dateline.breaking.services import breaking_news_update
+
+        site = Site.objects.get(is_default_site=True)
+        banner = breaking_news_of(site=site)
+        self.assertEqual((banner.show, banner.severity), (False, "alert"))
+        self.assertTrue(banner.text)
+        self.assertEqual(banner.link_page.specific.get_parent().slug, "local")
+        self.assertNotIn('class="breaking', self.client.get("/").content.decode())
+        breaking_news_update(site=site, show=True)
+        self.assertIn(banner.text, self.client.get("/").content.decode())
+        # A re-run keeps what the editor did with it.
+        demo_load()
+        self.assertTrue(breaking_news_of(site=site).show)
+
     def test_editor_account_is_created_once(self):
         user, created = demo_editor_ensure(username="editor", password="pw-demo-123")
         self.assertTrue(created and user.is_superuser)

@@ -11,7 +11,8 @@ from wagtail.models import GroupApprovalTask
 from dateline.roles.table import ROLE_NAMES, document_with_table, roles_table
 from dateline.settings.env import PROJECT_ROOT
 
-MIGRATION = importlib.import_module("dateline.roles.migrations.0001_newsroom_roles")
+# The latest roles migration: it holds the roles as they now are (each later one restates them).
+MIGRATION = importlib.import_module("dateline.roles.migrations.0002_breaking_news")
 DOCUMENT = PROJECT_ROOT / "docs" / "permissions.md"
 
 

@@ -1,7 +1,8 @@
 """Every reader page type of the demo, with its pictures, through axe-core and the Nu HTML Checker.
 
 axe must find no violation of any impact; vnu no error. One test also loads pages with the strict
-Content-Security-Policy in force and listens for anything the policy refused.
+Content-Security-Policy in force and listens for anything the policy refused, and one runs both
+checkers again with the demo's breaking-news banner switched on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dateline.tests.browser.conftest import (
     REFERENCE_PATH,
     axe_violations,
     describe,
+    log_in,
     missing,
 )
 
@@ -81,3 +83,41 @@ def test_strict_csp_refuses_nothing_the_pages_use(demo_site, chromium):
         refused.extend(page.evaluate("() => window.__csp"))
     assert refused == [], refused
     context.close()
+
+
+def _demo_banner_switch(page, base: str, *, on: bool) -> None:
+    """Tick or untick "Show the banner" in Settings → Breaking news as the demo editor, and save."""
+    page.goto(base + "/admin/settings/breaking/breakingnews/")
+    page.get_by_role("checkbox", name="Show the banner").set_checked(on)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert "Breaking news updated" in page.locator(".messages").inner_text()
+
+
+def test_every_page_type_passes_both_checkers_with_the_demo_banner_on(demo_site, chromium):
+    """The demo's prepared banner, switched on by its editor: on every page type, axe and vnu clean."""
+    command = checker_command()
+    if command is None:
+        missing(f"Nu HTML Checker unavailable (need java and {VNU_JAR}; run npm ci in tools/vnu)")
+    desk = chromium.new_context(viewport={"width": 1280, "height": 900})
+    editing = desk.new_page()
+    log_in(editing, demo_site.url)
+    context = chromium.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _demo_banner_switch(editing, demo_site.url, on=True)
+    try:
+        pages = {}
+        for name, path in READER_PAGES.items():
+            response = page.goto(demo_site.url + path)
+            assert page.get_by_role("region", name="Breaking news").is_visible(), name
+            pages[name] = response.body()
+            violations = axe_violations(page)
+            assert violations == [], describe(violations)
+        errors = html_errors(command, pages)
+        assert errors == [], "\n".join(errors)
+    finally:
+        # The other tests of the session share this demo: it goes back as it was.
+        _demo_banner_switch(editing, demo_site.url, on=False)
+    assert 'class="breaking' not in demo_site.get("/")[1]
+    context.close()
+    desk.close()
