@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("on-this-day/", include("dateline.almanac.urls")),
+    path("corrections/", include("dateline.corrections.urls")),
     path("", include("dateline.distribution.urls")),
 ]
 

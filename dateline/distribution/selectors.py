@@ -11,13 +11,14 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Prefetch, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from dateline.core import routing
+from dateline.corrections import selectors as corrections
 from dateline.distribution.models import DistributionSettings
 from dateline.newsroom import selectors as newsroom
 from dateline.newsroom.models import ArticlePage, ArticlePageTag, Author, SectionPage
@@ -105,9 +106,12 @@ def sections_by_path(*, site: Site) -> dict[str, SectionPage]:
     }
 
 
-def _lastmod() -> Coalesce:
-    # An editor's "last updated" wins; otherwise the latest publication.
-    return Coalesce(F("updated_at"), F("last_published_at"), F("published_at"))
+def _lastmod() -> Greatest:
+    # An editor's "last updated" wins, otherwise the latest publication; a later note (a
+    # correction) bumps it.
+    return corrections.updated_expression(
+        Coalesce(F("updated_at"), F("last_published_at"), F("published_at"))
+    )
 
 
 def _sitemap_articles(*, site: Site) -> QuerySet[ArticlePage]:

@@ -1,0 +1,103 @@
+"""Reads of the notes on stories, for the story's page, /corrections/, feeds, sitemaps and JSON-LD.
+
+Only notes on stories readers can see are public: a live article without view restrictions on
+the requested site. Other apps (distribution, quality) read notes only through this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import DateTimeField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from wagtail.models import Site
+
+from dateline.corrections.models import Correction
+from dateline.newsroom.models import ArticlePage
+
+# Set on an article once its notes are read, so the template tags and the JSON-LD of one render
+# share one query.
+_NOTES = "_dateline_notes"
+
+
+def article_notes(*, article: ArticlePage) -> list[Correction]:
+    """Return the notes on `article`, oldest first (the order readers read them in).
+
+    An unsaved article (the editor's preview of a new story) has none.
+    """
+    if not article.pk:
+        return []
+    cached = getattr(article, _NOTES, None)
+    if cached is None:
+        cached = list(Correction.objects.filter(article_id=article.pk).order_by("made_at", "pk"))
+        setattr(article, _NOTES, cached)
+    return cached
+
+
+def article_noted_at(*, article: ArticlePage) -> dt.datetime | None:
+    """Return when the latest note on `article` was made, or None without notes."""
+    notes = article_notes(article=article)
+    return max((note.made_at for note in notes), default=None)
+
+
+def article_updated_at(*, article: ArticlePage) -> dt.datetime | None:
+    """Return the story's last-updated time for readers and machines: its own, or a later note's.
+
+    A note bumps the last-updated time without a new revision, so a later edit of the story
+    (which carries its own `updated_at`) can never take the bump back.
+    """
+    moments = (article.display_updated_at, article_noted_at(article=article))
+    return max((moment for moment in moments if moment is not None), default=None)
+
+
+def article_shows_update(*, article: ArticlePage) -> bool:
+    """Return whether the story shows an "Updated" line: its own material change, or a note that
+    marks one (every correction and retraction does)."""
+    if any(note.shows_update for note in article_notes(article=article)):
+        return True
+    return article.shows_update
+
+
+def latest_note_subquery() -> Subquery:
+    """Return a subquery of the latest note's time for the article in `OuterRef("pk")`.
+
+    For bulk reads (sitemaps' `lastmod`, feeds), annotated onto an article queryset.
+    """
+    return Subquery(
+        Correction.objects.filter(article_id=OuterRef("pk"))
+        .values("article_id")
+        .annotate(latest=Max("made_at"))
+        .values("latest")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def updated_expression(own: Coalesce) -> Greatest:
+    """Return `own` (an article's own last change, as SQL) or its latest note's time if later.
+
+    Both sides are coalesced: SQL's GREATEST is NULL on SQLite when any argument is.
+    """
+    note = latest_note_subquery()
+    return Greatest(Coalesce(note, own), Coalesce(own, note))
+
+
+def public_notes(*, site: Site | None) -> QuerySet[Correction]:
+    """Return the notes readers may see on `site`, newest first, with their stories."""
+    articles = ArticlePage.objects.live().public()
+    if site is not None:
+        articles = articles.filter(path__startswith=site.root_page.path)
+    return (
+        Correction.objects.filter(article__in=articles.values("pk"))
+        .select_related("article")
+        .order_by("-made_at", "-pk")
+    )
+
+
+def notes_by_article(*, articles: Iterable[ArticlePage]) -> dict[int, list[Correction]]:
+    """Return the notes of `articles` keyed by article id, oldest first (one query for a feed)."""
+    ids = [article.pk for article in articles]
+    grouped: dict[int, list[Correction]] = {pk: [] for pk in ids}
+    for note in Correction.objects.filter(article_id__in=ids).order_by("made_at", "pk"):
+        grouped[note.article_id].append(note)
+    return grouped
