@@ -208,6 +208,16 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
         intro=about["intro"],
         body=body_blocks(about["body"]),
     )
+    policy = site_data["corrections_policy_page"]
+    policy_page = standard_page_ensure(
+        parent=home,
+        slug=policy["slug"],
+        title=policy["title"],
+        intro=policy["intro"],
+        body=body_blocks(policy["body"]),
+    )
+    # One settings write per load: the settings read inside this transaction come from the memo,
+    # which moves on only after the commit, so a second write would save the first's stale copy.
     current = SiteSettings.for_site(site)
     if current.site_name == SiteSettings._meta.get_field("site_name").default:
         # Only a site that still has the shipped defaults gets the demo's identity.
@@ -218,17 +228,9 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
             about_blurb=site_data["about_blurb"],
             about_page=about_page,
             time_zone=site_data["time_zone"],
+            corrections_policy_page=policy_page,
         )
-
-    policy = site_data["corrections_policy_page"]
-    policy_page = standard_page_ensure(
-        parent=home,
-        slug=policy["slug"],
-        title=policy["title"],
-        intro=policy["intro"],
-        body=body_blocks(policy["body"]),
-    )
-    if SiteSettings.for_site(site).corrections_policy_page_id is None:
+    elif current.corrections_policy_page_id is None:
         site_settings_update(site=site, corrections_policy_page=policy_page)
 
     logo = image_ensure(
