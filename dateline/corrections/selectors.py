@@ -13,12 +13,28 @@ from django.db.models import DateTimeField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from wagtail.models import Site
 
+from dateline.core.memo import site_memo
 from dateline.corrections.models import Correction
 from dateline.newsroom.models import ArticlePage
 
 # Set on an article once its notes are read, so the template tags and the JSON-LD of one render
 # share one query.
 _NOTES = "_dateline_notes"
+
+
+def noted_article_ids() -> frozenset[int]:
+    """Return the ids of the articles that have notes, remembered until the content changes.
+
+    Few stories carry notes, so a story's page asks the database for its notes only when it has
+    some: the others render without the query (`core.memo`; every note written through the
+    services purges, which moves the memo's token).
+    """
+    return site_memo(
+        "corrections-noted-articles",
+        lambda: frozenset(
+            Correction.objects.order_by().values_list("article_id", flat=True).distinct()
+        ),
+    )
 
 
 def article_notes(*, article: ArticlePage) -> list[Correction]:
@@ -30,7 +46,10 @@ def article_notes(*, article: ArticlePage) -> list[Correction]:
         return []
     cached = getattr(article, _NOTES, None)
     if cached is None:
-        cached = list(Correction.objects.filter(article_id=article.pk).order_by("made_at", "pk"))
+        cached = []
+        if article.pk in noted_article_ids():
+            notes = Correction.objects.filter(article_id=article.pk).order_by("made_at", "pk")
+            cached = list(notes)
         setattr(article, _NOTES, cached)
     return cached
 

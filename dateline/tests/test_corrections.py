@@ -14,6 +14,7 @@ import datetime as dt
 import extruct
 import feedparser
 import lxml.html
+import pytest
 from defusedxml import ElementTree
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -389,3 +390,16 @@ class AdminTests(NotesTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("made_at", response.context["form"].errors)
         self.assertFalse(Correction.objects.exists())
+
+
+@pytest.mark.usefixtures("site_memo_on")
+class MemoTests(NotesTestCase):
+    """With the process memo on, as in production: a story learns of its first note at once."""
+
+    def test_the_first_note_on_a_story_shows_on_the_next_render(self):
+        self.assertEqual(self.article_html().xpath("//*[contains(@class, 'article-note ')]"), [])
+        note = self.add()
+        self.assertEqual(len(self.article_html().xpath(f"//*[@id='{note.anchor}']")), 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            services.correction_delete(note=note)
+        self.assertEqual(self.article_html().xpath(f"//*[@id='{note.anchor}']"), [])
