@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import DateTimeField, Max, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Max, QuerySet
 from wagtail.models import Site
 
 from dateline.core.memo import site_memo
@@ -78,27 +77,22 @@ def article_shows_update(*, article: ArticlePage) -> bool:
     return article.shows_update
 
 
-def latest_note_subquery() -> Subquery:
-    """Return a subquery of the latest note's time for the article in `OuterRef("pk")`.
+def latest_note_times(*, articles: QuerySet[ArticlePage]) -> dict[int, dt.datetime]:
+    """Return {article id: its latest note's time} for the noted ones among `articles`.
 
-    For bulk reads (sitemaps' `lastmod`, feeds), annotated onto an article queryset.
+    For bulk reads such as sitemaps' `lastmod`: the notes are grouped first (few rows), then only
+    those stories are looked up among `articles`, so no query joins the archive to the notes.
     """
-    return Subquery(
-        Correction.objects.filter(article_id=OuterRef("pk"))
+    latest = dict(
+        Correction.objects.order_by()
         .values("article_id")
         .annotate(latest=Max("made_at"))
-        .values("latest")[:1],
-        output_field=DateTimeField(),
+        .values_list("article_id", "latest")
     )
-
-
-def updated_expression(own: Coalesce) -> Greatest:
-    """Return `own` (an article's own last change, as SQL) or its latest note's time if later.
-
-    Both sides are coalesced: SQL's GREATEST is NULL on SQLite when any argument is.
-    """
-    note = latest_note_subquery()
-    return Greatest(Coalesce(note, own), Coalesce(own, note))
+    if not latest:
+        return {}
+    kept = articles.filter(pk__in=list(latest)).values_list("pk", flat=True)
+    return {pk: latest[pk] for pk in kept}
 
 
 def public_notes(*, site: Site | None) -> QuerySet[Correction]:
