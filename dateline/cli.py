@@ -133,7 +133,10 @@ def supervise(server: list[str], worker: list[str]) -> int:
     web = subprocess.Popen(server)  # noqa: S603 - our own command lines
     tasks = subprocess.Popen(worker)  # noqa: S603
 
+    stopping = []
+
     def stop(signum: int, frame: object) -> None:
+        stopping.append(signum)
         for child in (web, tasks):
             if child.poll() is None:
                 child.send_signal(signum)
@@ -141,7 +144,8 @@ def supervise(server: list[str], worker: list[str]) -> int:
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         while web.poll() is None:
-            if tasks.poll() is not None:
+            # A worker that stopped on its own is started again; one told to stop is not.
+            if tasks.poll() is not None and not stopping:
                 print("dateline: the task worker stopped; starting it again", file=sys.stderr)
                 time.sleep(1)
                 tasks = subprocess.Popen(worker)  # noqa: S603

@@ -29,6 +29,9 @@ if settings.DATELINE_SERVE_MEDIA:
 
 # Pages: Wagtail's serve view behind a two-query route lookup (core.routing); Wagtail's own URLs
 # (its `_util/` views, and `wagtail_serve` for reversing) follow unchanged.
+# Uncaught exceptions: a clear 503 while the database is unreachable, the styled 500 otherwise.
+handler500 = "dateline.core.outage.server_error"
+
 urlpatterns += [
     re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", routing.serve),
     path("", include(wagtail_urls)),

@@ -8,14 +8,17 @@ from the finished response, whether the page is the same for every anonymous rea
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
 from dateline.cache import store
-from dateline.core import dates
+from dateline.core import dates, outage
 from dateline.core.cachetags import ALL, cache_tags_of
 from dateline.core.selectors import site_settings_for
+
+log = logging.getLogger(__name__)
 
 # Headers computed when a page is sent, never stored with it.
 _NOT_STORED = {
@@ -131,6 +134,27 @@ def entry_from(request: HttpRequest, response: HttpResponse) -> store.Entry:
     )
 
 
+def stale_or(request: HttpRequest, key: str, unavailable: HttpResponse) -> HttpResponse:
+    """Send the stored copy of the page while the database is unreachable, else `unavailable`.
+
+    The copy may be older than the last purge (that is why it was not a hit), so it says so: the
+    `X-Dateline-Cache: stale` header, a `Cache-Control` that lets no cache keep it, and a warning in
+    the log naming the page and when it was rendered.
+    """
+    entry = store.entry_stored(key)
+    if entry is None:
+        return unavailable
+    response = response_for(request, entry, hit=True)
+    response["X-Dateline-Cache"] = "stale"
+    response["Cache-Control"] = "no-cache, max-age=0"
+    log.warning(
+        "database unavailable: served a stale copy of %s rendered %s",
+        request.path,
+        store.http_date(entry.last_modified),
+    )
+    return response
+
+
 class PageCacheMiddleware:
     """Serve anonymous readers from the page cache; store shareable pages; mark editors' bypass."""
 
@@ -154,6 +178,8 @@ class PageCacheMiddleware:
                 return response_for(request, entry, hit=True)
         seq = store.current_seq()
         response = self.get_response(request)
+        if outage.is_outage(response):
+            return stale_or(request, key, response)
         if not storable(request, response):
             return response
         entry = entry_from(request, response)

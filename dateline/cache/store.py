@@ -27,6 +27,7 @@ from django.core.cache import caches
 from django.core.signals import setting_changed
 
 from dateline.core import dates
+from dateline.core.cachetags import ALL
 
 SEQ_KEY = "dateline:pagecache:seq"
 # Set in the WSGI environ when the front already looked the page up, so the middleware does not.
@@ -258,6 +259,29 @@ class _Memo:
 
 
 memo = _Memo()
+_outages_seen = [0]  # outages of the page store's Redis this process has purged after
+
+
+def store_usable() -> bool:
+    """Return whether stored pages may be served and kept now; purge all after a Redis outage.
+
+    While `FallbackRedisCache` answers from process memory (Redis away) nothing is served or kept:
+    this process could not hear another's purge. The first call after Redis answers again purges
+    every page (the `all` tag all pages carry), since purges made meanwhile may not have reached
+    it. File and memory caches are always usable.
+    """
+    cache = store()
+    if getattr(cache, "degraded", False):
+        cache.get(SEQ_KEY)  # asks Redis again once its retry time has come, else memory
+        if cache.degraded:
+            return False
+    ended = getattr(cache, "outages_ended", 0)
+    if ended != _outages_seen[0]:
+        _outages_seen[0] = ended
+        cache.set(tag_key(ALL), new_token(), timeout=None)
+        seq_move()
+        memo.clear()
+    return not getattr(cache, "degraded", False)
 
 
 def entry_lookup(key: str) -> Entry | None:
@@ -268,7 +292,11 @@ def entry_lookup(key: str) -> Entry | None:
     the one it was checked against.
     """
     now = now_epoch()
+    if not store_usable():
+        return None
     seq = current_seq()
+    if not store_usable():  # that read found Redis away, or back (two attribute reads otherwise)
+        return None
     remembered = memo.get(key)
     if remembered is not None:
         entry, checked_seq = remembered
@@ -292,6 +320,21 @@ def entry_lookup(key: str) -> Entry | None:
     return entry
 
 
+def entry_stored(key: str) -> Entry | None:
+    """Return the page stored under `key` whether or not it is still valid (None when there is none).
+
+    Only for when the page cannot be rendered because the database is unreachable: a copy that a
+    purge or midnight made old is then better than no page (the middleware says it is stale).
+    """
+    remembered = memo.get(key)
+    if remembered is not None:
+        return remembered[0]
+    if getattr(store(), "degraded", False):
+        return None  # process memory holds no pages
+    entry = store().get(key)
+    return entry if isinstance(entry, Entry) else None
+
+
 def tag_versions(tags: tuple[str, ...]) -> tuple[str | None, ...]:
     """Return the current version token of each tag, creating tokens for tags never seen before."""
     cache = store()
@@ -311,7 +354,7 @@ def entry_save(*, key: str, entry: Entry, seq_at_start: str) -> bool:
     A purge that lands mid-render may have changed data the page already read, so such a page is
     sent once and not kept.
     """
-    if current_seq() != seq_at_start:
+    if not store_usable() or current_seq() != seq_at_start:
         return False
     timeout = max(1, min(int(entry.expires_at - now_epoch()), conf().timeout))
     store().set(key, entry, timeout=timeout)

@@ -54,9 +54,12 @@ def readiness(now: dt.datetime | None = None) -> tuple[bool, dict[str, Any]]:
         cache = caches["default"]
         cache.set("dateline-readyz", probe, timeout=10)
         checks["cache"] = "ok" if cache.get("dateline-readyz") == probe else "error: not stored"
+        if getattr(cache, "degraded", False):
+            # Still serving, from freshly rendered pages: ready, but an operator should know.
+            checks["cache"] = "degraded: Redis unreachable, process memory in use, no pages kept"
     except Exception as error:
         checks["cache"] = f"error: {type(error).__name__}"
-    ready &= checks["cache"] == "ok"
+    ready &= checks["cache"] == "ok" or checks["cache"].startswith("degraded")
     if tasks_inline():
         checks["tasks"] = {"backend": "immediate"}
         return ready, checks

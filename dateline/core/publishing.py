@@ -15,7 +15,8 @@ Core imports no other Dateline app: features register their guards here when the
 - editor, workflow: the publication is refused unless the person overrides with permission;
 - scheduled: the story is held back and the editor is told;
 - import, demo: it goes ahead and the problems are reported (`publish_problems_collected`);
-- service (any other code): it goes ahead and the problems are logged.
+- service (any other code): it goes ahead and the problems are logged;
+- whatever the path, a problem marked `always` (an embargo) refuses it.
 """
 
 from __future__ import annotations
@@ -55,12 +56,14 @@ class PublishProblem:
     """One reason a page should not be published as it is: a code and words for the editor.
 
     `overridden`: a permitted person chose to publish despite it (the guard has recorded that), so
-    it no longer stops the publication.
+    it no longer stops the publication. `always`: it stops the publication on every path, imports
+    and code included (an embargo is a promise to a source, not an editorial judgement).
     """
 
     code: str
     message: str
     overridden: bool = False
+    always: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def publish_check(
     for guard in publish_guards():
         problems.extend(guard(request))
     blocking = [problem for problem in problems if not problem.overridden]
-    if blocking and path in BLOCKING_PATHS:
+    if blocking and (path in BLOCKING_PATHS or any(problem.always for problem in blocking)):
         raise PublishBlocked(page, blocking, path=path)
     if state.collected is not None:
         state.collected.append((page, problems))

@@ -117,9 +117,8 @@ def task_backends_default() -> object:
 
 RECOVER = "recover-lost-tasks"
 HEARTBEAT_PREFIX = "worker:"
-# A worker whose heartbeat is older than this is gone (it beats every scheduler interval; the
-# limit is at least three intervals).
-HEARTBEAT_LOST = dt.timedelta(seconds=90)
+# A worker whose heartbeat is older than DATELINE_WORKER_LOST_AFTER seconds (90) is gone (it beats
+# every scheduler interval; the limit is at least three intervals).
 # How many times a task whose worker died is run again before it is failed for a person to read.
 LOST_RUNS_MAX = 3
 
@@ -154,7 +153,8 @@ def lost_tasks_recover(*, now: dt.datetime | None = None) -> str:
 
     A worker killed mid-task (an out-of-memory kill, a machine restart) leaves its task RUNNING
     for ever: the database backend never looks at it again. Each worker beats a heartbeat
-    (`heartbeat_loop`); a RUNNING task whose last worker has not beaten for `HEARTBEAT_LOST` is
+    (`heartbeat_loop`); a RUNNING task whose last worker has not beaten for
+    `DATELINE_WORKER_LOST_AFTER` seconds is
     made READY again, so the next free worker runs it from the start. Dateline's tasks are
     idempotent (a Related News refresh, a purge, a rebuild), so running one again does nothing
     twice. A task that has lost `LOST_RUNS_MAX` workers is failed instead, for a person to read:
@@ -168,8 +168,11 @@ def lost_tasks_recover(*, now: dt.datetime | None = None) -> str:
     if tasks_inline() or type(task_backends_default()).__name__ != "DatabaseBackend":
         return "not the database backend"
     now = now or timezone.now()
-    lost_after = max(
-        HEARTBEAT_LOST, dt.timedelta(seconds=3 * float(settings.DATELINE_SCHEDULER_INTERVAL))
+    lost_after = dt.timedelta(
+        seconds=max(
+            float(settings.DATELINE_WORKER_LOST_AFTER),
+            3 * float(settings.DATELINE_SCHEDULER_INTERVAL),
+        )
     )
     alive = set(
         SchedulerTick.objects.filter(
@@ -202,3 +205,26 @@ def lost_tasks_recover(*, now: dt.datetime | None = None) -> str:
         log.warning("lost tasks: %s run again, %s failed after %s lost workers", again, failed,
                     LOST_RUNS_MAX)  # fmt: skip
     return f"{again} run again, {failed} failed"
+
+
+def tasks_release(*, worker: str) -> int:
+    """Make READY again the tasks `worker` claimed and is no longer running; return how many.
+
+    A database outage can interrupt the task a worker runs and also the write that would record
+    its end, leaving the task RUNNING under a worker whose heartbeat goes on: nothing would ever
+    run it again. The worker runs one task at a time, so when its loop starts again after such an
+    outage (`dateline worker`), whatever it still holds was interrupted and is handed back.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    held = [
+        result.pk
+        for result in DBTaskResult.objects.running().only("pk", "worker_ids")
+        if (result.worker_ids or [None])[-1] == worker
+    ]
+    if not held:
+        return 0
+    return DBTaskResult.objects.filter(pk__in=held, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, started_at=None
+    )

@@ -9,12 +9,16 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
-        """Give the page types their template context; publish what is due on every scheduler tick."""
+        """Give the page types their template context; publish what is due on every scheduler tick;
+        let no path publish a story before its embargo."""
+        from dateline.core.publishing import publish_guard_register
         from dateline.core.tasks import scheduler_job_register
         from dateline.newsroom.contexts import contexts_register
+        from dateline.newsroom.embargo import embargo_guard
 
         contexts_register()
         scheduler_job_register("publish-scheduled", _publish_scheduled)
+        publish_guard_register("embargo", embargo_guard)
 
 
 def _publish_scheduled() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import register_converter
 from django.utils import timezone
@@ -202,6 +203,14 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
         help_text="Shown as 'Updated' when later than the publication date. Leave blank to use the "
         "time of the latest publication.",
     )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text="Until this time the story is nowhere a reader or machine could find it (pages, "
+        "lists, feeds, sitemaps, search, Related News), even if it is published early by "
+        "mistake: publishing schedules it for this time, and it goes live then everywhere at once.",
+    )
     additional_sections = ParentalManyToManyField(
         "newsroom.SectionPage",
         blank=True,
@@ -209,6 +218,8 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
         help_text="Further sections this story appears in, besides the one it is filed under.",
     )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    # Wagtail's scheduling field (DraftStateMixin), named here for the type checker.
+    go_live_at: dt.datetime | None
 
     content_panels = [
         # Wagtail's title panel: typing the headline fills the slug, as on every Wagtail page.
@@ -231,7 +242,10 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
             ],
             heading="Sections and tags",
         ),
-        MultiFieldPanel([FieldPanel("published_at"), FieldPanel("updated_at")], heading="Dates"),
+        MultiFieldPanel(
+            [FieldPanel("published_at"), FieldPanel("updated_at"), FieldPanel("embargo_until")],
+            heading="Dates",
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -246,6 +260,32 @@ class ArticlePage(PublishGuardMixin, RegisteredContextMixin, ViewRestrictionsMem
     class Meta:
         verbose_name = "article"
         indexes = [models.Index(fields=["-published_at"], name="article_published_desc")]
+
+    def clean(self) -> None:
+        """Hold an embargoed story until its embargo: its go-live time is never earlier.
+
+        So publishing it before then schedules it for the embargo (Wagtail's go-live), whoever
+        presses Publish and whatever schedule they set. A story already live cannot be
+        embargoed: readers have seen it.
+        """
+        super().clean()
+        embargo = self.embargo_until
+        if embargo is None or embargo <= timezone.now():
+            return
+        if self.live:
+            raise ValidationError(
+                {
+                    "embargo_until": "This story is already published: an embargo can only hold "
+                    "a story readers have not seen. Unpublish it first, or leave this empty."
+                }
+            )
+        if self.go_live_at is None or self.go_live_at < embargo:
+            self.go_live_at = embargo
+
+    @property
+    def embargoed(self) -> bool:
+        """Return whether the story is under an embargo that has not lifted yet."""
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     def save(self, *args, **kwargs):
         # The reader-facing date defaults to the first publication and is then kept, so it does not

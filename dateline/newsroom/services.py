@@ -185,11 +185,15 @@ class ArticleFields:
     lead_image: AbstractImage | None = None
     lead_image_caption: str | None = None
     lead_image_credit: str | None = None
+    embargo_until: dt.datetime | None = None
 
     @property
     def scheduled(self) -> bool:
-        """Return whether publishing schedules the story for a future go-live time."""
-        return self.publish and self.go_live_at is not None and self.go_live_at > timezone.now()
+        """Return whether publishing schedules the story for a future time (go-live or embargo)."""
+        now = timezone.now()
+        return self.publish and any(
+            moment is not None and moment > now for moment in (self.go_live_at, self.embargo_until)
+        )
 
 
 def _article_fill(article: ArticlePage, fields: ArticleFields) -> None:
@@ -201,6 +205,7 @@ def _article_fill(article: ArticlePage, fields: ArticleFields) -> None:
     article.body = json.dumps(fields.body)
     article.published_at = fields.published_at
     article.updated_at = fields.updated_at
+    article.embargo_until = fields.embargo_until
     if fields.published_at is not None and (article.first_published_at is None or not article.live):
         article.first_published_at = fields.published_at
     article.article_authors = [
@@ -246,6 +251,7 @@ def article_save(
     lead_image: AbstractImage | None = None,
     lead_image_caption: str | None = None,
     lead_image_credit: str | None = None,
+    embargo_until: dt.datetime | None = None,
 ) -> ArticlePage:
     """Create or update the article `slug` filed under `section`, save a revision and publish it.
 
@@ -253,6 +259,7 @@ def article_save(
     `published_at` is kept as the story's first publication and last update, so an imported archive
     does not look as if it was all published today. With `publish=False` the article is saved as a
     draft; with a future `go_live_at` publishing schedules it (Wagtail publishes it at that time).
+    A future `embargo_until` holds it until then whatever `go_live_at` says (newsroom.embargo).
     `lead_image`, `lead_image_caption` and `lead_image_credit` are left as they are when None.
     """
     fields = ArticleFields(
@@ -271,6 +278,7 @@ def article_save(
         lead_image=lead_image,
         lead_image_caption=lead_image_caption,
         lead_image_credit=lead_image_credit,
+        embargo_until=embargo_until,
     )
     article = ArticlePage.objects.child_of(section).filter(slug=slug).first()
     created = article is None

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # a hit answered before Django (dateline.cache.wsgi) sends them too.
     "dateline.core.middleware.SecurityHeadersMiddleware",
     "dateline.core.middleware.MemoTokenMiddleware",
+    # A view's database outage becomes the 503 page (core.outage), logged in one line.
+    "dateline.core.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,13 +131,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, Redis when REDIS_URL (or CACHE_URL with a redis:// scheme) is set.
+# While Redis cannot be reached the cache answers from process memory and keeps no pages
+# (dateline.cache.backends); a call waits at most DATELINE_REDIS_TIMEOUT seconds for Redis.
 _cache_url = env_str("CACHE_URL") or env_str("REDIS_URL")
+_redis_timeout = float(env_str("DATELINE_REDIS_TIMEOUT", "1"))
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
     CACHES: dict[str, dict[str, Any]] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dateline.cache.backends.FallbackRedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dateline"),
+            "FALLBACK_RETRY": float(env_str("DATELINE_REDIS_RETRY", "5")),
+            "OPTIONS": {
+                "socket_connect_timeout": _redis_timeout,
+                "socket_timeout": _redis_timeout,
+            },
         }
     }
 elif _cache_url:
@@ -178,6 +188,9 @@ RQ_QUEUES = {
 DATELINE_TASKS_POLL_INTERVAL = float(env_str("DATELINE_TASKS_POLL_INTERVAL", "0.5"))
 # The worker's scheduler: how often it publishes what is due (seconds; go-live within this of its time).
 DATELINE_SCHEDULER_INTERVAL = env_int("DATELINE_SCHEDULER_INTERVAL", 20)
+# A worker silent this long (seconds, and at least three scheduler intervals) is taken for dead:
+# the scheduler runs its unfinished task again (core.scheduler.lost_tasks_recover).
+DATELINE_WORKER_LOST_AFTER = env_int("DATELINE_WORKER_LOST_AFTER", 90)
 # /readyz answers 503 when the oldest pending task waited longer than this, or the scheduler last
 # ran longer ago than this (seconds; 0 switches that check off).
 DATELINE_READY_MAX_TASK_AGE = env_int("DATELINE_READY_MAX_TASK_AGE", 300)

@@ -410,5 +410,19 @@ class LostTaskTests(PageCacheTestCase):
         self.assertEqual(row.status, "FAILED")
         self.assertIn("stopped 3 times", row.traceback)
 
+    def test_a_worker_back_from_a_database_outage_hands_back_what_it_held(self):
+        # Finding: the outage broke the task and the write recording its end; the worker's
+        # heartbeat went on, so the recovery would never take the task from it.
+        now = timezone.now()
+        row = self.running_in("web-3-1", started=now - dt.timedelta(minutes=10))
+        scheduler.worker_heartbeat(worker="web-3-1")
+        self.assertEqual(scheduler.lost_tasks_recover(now=now), "0 run again, 0 failed")
+        self.assertEqual(scheduler.tasks_release(worker="web-9-9"), 0, "only its own")
+        self.assertEqual(scheduler.tasks_release(worker="web-3-1"), 1)
+        row.refresh_from_db()
+        self.assertEqual(row.status, "READY")
+        run_queue()
+        self.assertEqual(len(related_ids(self.second)), 1)
+
     def test_the_scheduler_runs_the_recovery(self):
         self.assertIn(scheduler.RECOVER, scheduler.scheduler_jobs())

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import redirect_stdout
 
 from django.test import SimpleTestCase, override_settings
@@ -89,6 +92,39 @@ class WorkerBesideServerTests(SimpleTestCase):
         self.assertEqual(cli.supervise(server, worker), 3)
         with open(starts) as noted:
             self.assertEqual(noted.read().count("start"), 2)
+
+    def test_a_worker_told_to_stop_is_not_started_again(self):
+        # Finding: on SIGTERM the worker stopped before the server, and the supervisor, seeing
+        # it gone, started a new one during the shutdown.
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        starts = os.path.join(folder, "starts")
+        worker = [
+            sys.executable,
+            "-c",
+            f"open({starts!r}, 'a').write('start\\n')\nimport time\ntime.sleep(600)\n",
+        ]
+        # The server takes a second to stop after SIGTERM, as granian drains its requests.
+        server = [
+            sys.executable,
+            "-c",
+            "import signal, sys, time\n"
+            "signal.signal(signal.SIGTERM, lambda *a: (time.sleep(1.5), sys.exit(0)))\n"
+            "time.sleep(600)\n",
+        ]
+        supervisor = subprocess.Popen(  # noqa: S603 - our own command line
+            [sys.executable, "-c",
+             f"from dateline.cli import supervise\nsupervise({server!r}, {worker!r})"],
+        )  # fmt: skip
+        self.addCleanup(lambda: supervisor.poll() is None and supervisor.kill())
+        deadline = time.monotonic() + 60
+        while not os.path.exists(starts) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        supervisor.send_signal(signal.SIGTERM)
+        supervisor.wait(timeout=60)
+        with open(starts) as noted:
+            self.assertEqual(noted.read().count("start"), 1)
 
     def test_the_worker_command_is_dateline_worker(self):
         self.assertEqual(cli.worker_command()[-3:], ["-m", "dateline.cli", "worker"])

@@ -391,6 +391,35 @@ def test_a_scheduled_story_waits_in_the_newsroom_time_zone(demo_site, desk):
     assert story.title not in reader_titles(reader, base, "/local/")
 
 
+def test_an_embargoed_story_published_early_waits_for_its_embargo(demo_site, desk):
+    editor, reader = desk
+    base = demo_site.url
+    story = write_story(
+        editor,
+        base,
+        title=unique("Harbour board to name its new pilot"),
+        section="Local",
+        authors=["Tomás Herrera"],
+        paragraphs=[
+            "The harbour board will announce the pilot who guides ships into Millbrook from "
+            "next spring, a post the retiring pilot held for twenty-two years.",
+        ],
+    )
+    embargo = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    field = editor.locator("#id_embargo_until")
+    field.fill(embargo.strftime("%Y-%m-%d %H:%M"))
+    field.press("Escape")
+    # The editor presses Publish (no schedule set): the story is held for the embargo.
+    messages = publish(editor, "Publish")
+    assert "scheduled" in messages.lower(), messages
+    editor.goto(f"{base}/admin/pages/{story.pk}/edit/")
+    editor.get_by_role("tab", name="Promote").click()
+    path = "/local/" + editor.input_value("#id_slug") + "/"
+    assert reader.goto(base + path).status == 404, "an embargoed story is not public"
+    assert story.title not in reader_titles(reader, base, "/local/")
+    assert story.title not in reader_titles(reader, base, "/")
+
+
 def test_an_unpublished_story_leaves_every_page_feed_and_sitemap(demo_site, desk):
     editor, reader = desk
     base = demo_site.url

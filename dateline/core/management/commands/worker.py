@@ -8,15 +8,53 @@ once, and each scheduler tick in one worker.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection
 
-from dateline.core.scheduler import heartbeat_loop, scheduler_loop
+from dateline.core.outage import database_unavailable
+from dateline.core.scheduler import heartbeat_loop, scheduler_loop, tasks_release
+
+log = logging.getLogger(__name__)
+# Longest wait between two attempts to reach the database again after it went away (seconds).
+RETRY_MAX = 10.0
+
+
+def run_through_outages(runner, *, worker: str, stop: threading.Event) -> None:  # noqa: ANN001
+    """Run the database backend's worker loop, starting it again whenever the database goes away.
+
+    The loop of django-tasks-db stops on the first database error that is not a lock. Here the
+    worker waits (1 s, doubling up to `RETRY_MAX`), hands back the task the outage interrupted
+    (`scheduler.tasks_release`) and goes on, so a database restart needs no worker restart.
+    """
+    delay = 1.0
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            tasks_release(worker=worker)
+            runner.run()
+            return
+        except Exception as error:
+            if not database_unavailable(error) or not runner.running:
+                raise
+            if time.monotonic() - started > 60:
+                delay = 1.0  # it had been running well: this is a new outage
+            log.warning(
+                "database unavailable (%s); the worker tries again in %g s",
+                type(error).__name__,
+                delay,
+            )
+            close_old_connections()
+            connection.close()
+            stop.wait(delay)
+            delay = min(delay * 2, RETRY_MAX)
 
 
 class Command(BaseCommand):
@@ -87,7 +125,10 @@ class Command(BaseCommand):
                 if not options["batch"]:
                     runner.configure_signals()
                 self.stdout.write(f"tasks: database backend ({worker_id})")
-                runner.run()
+                if options["batch"]:
+                    runner.run()
+                else:
+                    run_through_outages(runner, worker=worker_id[:64], stop=stop)
             elif backend == "rq":
                 self.stdout.write(f"tasks: RQ backend ({worker_id})")
                 call_command(
