@@ -19,6 +19,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("share/<str:token>/", newsroom_views.share_link, name="share_link"),
     path("on-this-day/", include("dateline.almanac.urls")),
+    path("corrections/", include("dateline.corrections.urls")),
     path("", include("dateline.distribution.urls")),
 ]
 

@@ -22,6 +22,8 @@ HOME = "home"
 FEEDS = "feeds"
 # The On this day block: purged when a story from today's calendar day changes.
 ALMANAC = "almanac"
+# The list of notes on stories at /corrections/ and its feed: purged when any note changes.
+CORRECTIONS = "corrections"
 
 _ATTRIBUTE = "_dateline_cache_tags"
 _UNTIL = "_dateline_cache_valid_until"

@@ -25,7 +25,12 @@ class TimeZoneSelect(forms.Select):
 class SiteSettings(MemoisedSiteSetting, BaseSiteSetting):
     """What every page of one site shows besides its own content."""
 
-    select_related = ["about_page"]
+    select_related = [
+        "about_page",
+        "corrections_policy_page",
+        "ethics_policy_page",
+        "masthead_page",
+    ]
     base_form_class = SiteSettingsForm
 
     site_name = models.CharField(max_length=100, default="Dateline")
@@ -42,6 +47,30 @@ class SiteSettings(MemoisedSiteSetting, BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The page the About Us blurb links to.",
+    )
+    corrections_policy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="How the newsroom corrects its mistakes; named in the site's structured data.",
+    )
+    ethics_policy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The newsroom's code of ethics; named in the site's structured data.",
+    )
+    masthead_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who runs the newsroom (editors, owners); named in the site's structured data.",
     )
     time_zone = models.CharField(
         max_length=64,
@@ -67,6 +96,14 @@ class SiteSettings(MemoisedSiteSetting, BaseSiteSetting):
             heading="Identity",
         ),
         MultiFieldPanel([FieldPanel("about_blurb"), FieldPanel("about_page")], heading="About Us"),
+        MultiFieldPanel(
+            [
+                FieldPanel("corrections_policy_page"),
+                FieldPanel("ethics_policy_page"),
+                FieldPanel("masthead_page"),
+            ],
+            heading="Standards pages",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("time_zone", widget=TimeZoneSelect),

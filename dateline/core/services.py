@@ -15,6 +15,9 @@ def site_settings_update(
     about_blurb: str | None = None,
     about_page: Page | None = None,
     time_zone: str | None = None,
+    corrections_policy_page: Page | None = None,
+    ethics_policy_page: Page | None = None,
+    masthead_page: Page | None = None,
 ) -> SiteSettings:
     """Set the given settings of `site` (others stay as they are), validate and save them."""
     settings = SiteSettings.for_site(site)
@@ -24,6 +27,9 @@ def site_settings_update(
         "about_blurb": about_blurb,
         "about_page": about_page,
         "time_zone": time_zone,
+        "corrections_policy_page": corrections_policy_page,
+        "ethics_policy_page": ethics_policy_page,
+        "masthead_page": masthead_page,
     }
     for field, value in changes.items():
         if value is not None:

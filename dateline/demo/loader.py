@@ -24,6 +24,8 @@ from dateline.breaking.services import breaking_news_update
 from dateline.core.models import SiteSettings
 from dateline.core.publishing import PublishPath, publish_path, publish_problems_collected
 from dateline.core.services import site_address_set, site_settings_update
+from dateline.corrections.models import Correction
+from dateline.corrections.services import correction_add
 from dateline.demo.pictures import logo_draw, picture_draw
 from dateline.distribution.services import publisher_logo_ensure
 from dateline.newsroom.models import ArticlePage, SectionPage
@@ -51,6 +53,7 @@ class DemoSummary:
     articles_created: int
     articles_kept: int
     events_created: int = 0
+    notes_created: int = 0  # corrections and clarifications added to demo stories
     pictures: int = 0  # lead and body pictures placed on the articles created
     # Pages the publish guards found problems on (published anyway: the demo's path reports them).
     problems: list[str] = field(default_factory=list)
@@ -124,6 +127,31 @@ def demo_almanac_load() -> int:
     return events_import(rows=parsed.rows, reviewed=True).created
 
 
+def demo_notes_load() -> int:
+    """Add the demo's corrections and clarifications to their stories where missing.
+
+    Each note is dated a given number of hours after its story's publication; a note already on
+    its story (same kind and words) is kept, so a second load adds nothing.
+    """
+    created = 0
+    for item in _read("corrections.json")["notes"]:
+        article = ArticlePage.objects.filter(slug=item["article"]).first()
+        if article is None or article.published_at is None:
+            continue
+        if Correction.objects.filter(
+            article=article, kind=item["kind"], text=item["text"]
+        ).exists():
+            continue
+        correction_add(
+            article=article,
+            kind=item["kind"],
+            text=item["text"],
+            made_at=article.published_at + dt.timedelta(hours=item["after_hours"]),
+        )
+        created += 1
+    return created
+
+
 def demo_articles() -> list[dict]:
     """Return the demo's articles, the reference article first."""
     return [_read("reference.json"), *_read("articles.json")["articles"]]
@@ -182,6 +210,16 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
         intro=about["intro"],
         body=body_blocks(about["body"]),
     )
+    policy = site_data["corrections_policy_page"]
+    policy_page = standard_page_ensure(
+        parent=home,
+        slug=policy["slug"],
+        title=policy["title"],
+        intro=policy["intro"],
+        body=body_blocks(policy["body"]),
+    )
+    # One settings write per load: the settings read inside this transaction come from the memo,
+    # which moves on only after the commit, so a second write would save the first's stale copy.
     current = SiteSettings.for_site(site)
     if current.site_name == SiteSettings._meta.get_field("site_name").default:
         # Only a site that still has the shipped defaults gets the demo's identity.
@@ -192,7 +230,10 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
             about_blurb=site_data["about_blurb"],
             about_page=about_page,
             time_zone=site_data["time_zone"],
+            corrections_policy_page=policy_page,
         )
+    elif current.corrections_policy_page_id is None:
+        site_settings_update(site=site, corrections_policy_page=policy_page)
 
     logo = image_ensure(
         data=logo_draw(name=SiteSettings.for_site(site).site_name),
@@ -250,6 +291,7 @@ def _demo_load(*, progress: Callable[[str], None] | None) -> DemoSummary:
         articles_created=created,
         articles_kept=kept,
         events_created=demo_almanac_load(),
+        notes_created=demo_notes_load(),
         pictures=drawn,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import mimetypes
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,11 +17,14 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import format_html_join, linebreaks
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
 from dateline.core.cachetags import FEEDS, cache_tags_add
 from dateline.core.selectors import site_settings_for
+from dateline.corrections import selectors as corrections
 from dateline.distribution import selectors
 from dateline.distribution.content import article_description, article_full_html, iso_datetime
 from dateline.distribution.models import DistributionSettings
@@ -91,7 +95,31 @@ class FeedScope:
     entries: list[FeedEntry] = field(default_factory=list)
 
 
-def _entry(*, article: ArticlePage, site: Site, sections: dict, full_text: bool) -> FeedEntry:
+def notes_html(*, notes: Sequence[corrections.Correction]) -> str:
+    """Return the notes on a story as HTML for the end of its feed entry's full text."""
+    return format_html_join(
+        "",
+        '<aside id="{}"><p><strong>{}</strong> ({})</p>{}</aside>',
+        (
+            (
+                note.anchor,
+                note.get_kind_display(),
+                iso_datetime(note.made_at),
+                mark_safe(linebreaks(note.text, autoescape=True)),  # noqa: S308 - escaped here
+            )
+            for note in notes
+        ),
+    )
+
+
+def _entry(
+    *,
+    article: ArticlePage,
+    site: Site,
+    sections: dict,
+    full_text: bool,
+    notes: Sequence[corrections.Correction] = (),
+) -> FeedEntry:
     base = site.root_url
     authors = [
         FeedAuthor(name=link.author.name, url=base + link.author.get_absolute_url())
@@ -104,12 +132,19 @@ def _entry(*, article: ArticlePage, site: Site, sections: dict, full_text: bool)
     categories.extend(item.tag.name for item in article.tagged_items.all())
     published = article.published_at or article.first_published_at or article.last_published_at
     updated = article.display_updated_at or published
+    # A note (a correction) updates the entry: its time and, in full-text feeds, its words.
+    updated = max([updated, *(note.made_at for note in notes)])
+    content_html = None
+    if full_text:
+        content_html = article_full_html(article=article, base_url=base + "/")
+        if notes:
+            content_html += notes_html(notes=notes)
     entry = FeedEntry(
         guid=article_guid(article=article, site=site),
         url=article.get_full_url(),
         title=article.title,
         summary=article_description(article=article),
-        content_html=article_full_html(article=article, base_url=base + "/") if full_text else None,
+        content_html=content_html,
         published=published,
         updated=max(updated, published),
         authors=authors,
@@ -173,9 +208,17 @@ def feed_scope(*, request: HttpRequest, scope: str | None, slug: str | None) -> 
         raise Http404("No such feed")
     paths = {fmt: base + feed_path(fmt=fmt, scope=scope, slug=slug) for fmt in FORMATS}
     sections = selectors.sections_by_path(site=site)
+    listed = selectors.feed_articles(articles=articles, limit=config.feed_length)
+    notes = corrections.notes_by_article(articles=listed)
     entries = [
-        _entry(article=article, site=site, sections=sections, full_text=config.feed_full_text)
-        for article in selectors.feed_articles(articles=articles, limit=config.feed_length)
+        _entry(
+            article=article,
+            site=site,
+            sections=sections,
+            full_text=config.feed_full_text,
+            notes=notes.get(article.pk, []),
+        )
+        for article in listed
     ]
     return FeedScope(site, config, site_name, title, link, description, paths, entries)
 

@@ -16,8 +16,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from wagtail.models import Page, Site
 
+from dateline.core.cachetags import cache_tags_add, page_tag
 from dateline.core.memo import site_memo
 from dateline.core.selectors import site_settings_for
+from dateline.corrections import selectors as corrections
 from dateline.distribution import selectors
 from dateline.distribution.content import article_description, iso_datetime
 from dateline.distribution.feeds import FORMATS, feed_path
@@ -75,7 +77,47 @@ def _feed_links(*, label: str, scope: str | None = None, slug: str | None = None
     return list(site_memo(("feed-links", label, scope, slug), build))
 
 
-def _publisher(*, site: Site, name: str, config: DistributionSettings) -> dict:
+# The site settings' standards pages and the NewsMediaOrganization property naming each.
+STANDARDS_PAGES = (
+    ("corrections_policy_page", "correctionsPolicy"),
+    ("ethics_policy_page", "ethicsPolicy"),
+    ("masthead_page", "masthead"),
+)
+
+
+def _standards(*, request: HttpRequest | None, core: Any) -> dict[str, str]:
+    """Return the publisher's standards pages (corrections policy, ethics, masthead) as set."""
+    found: dict[str, str] = {}
+    for field_name, prop in STANDARDS_PAGES:
+        if getattr(core, f"{field_name}_id", None) is None:
+            continue
+        standards_page = getattr(core, field_name)
+        if not standards_page.live:
+            continue
+        url = standards_page.get_full_url(request=request)
+        if url:
+            found[prop] = url
+            cache_tags_add(request, page_tag(standards_page.pk))  # its URL may change
+    return found
+
+
+def _note_comments(*, page: ArticlePage, url: str) -> list[dict]:
+    """Return the article's notes as schema.org CorrectionComments, oldest first."""
+    return [
+        {
+            "@type": "CorrectionComment",
+            "name": note.get_kind_display(),
+            "text": note.text,
+            "datePublished": iso_datetime(note.made_at),
+            "url": f"{url}#{note.anchor}",
+        }
+        for note in corrections.article_notes(article=page)
+    ]
+
+
+def _publisher(
+    *, site: Site, name: str, config: DistributionSettings, standards: dict[str, str]
+) -> dict:
     if config.publisher_logo is not None:
         logo = config.publisher_logo.get_rendition(LOGO_SPEC)
         logo_data = {
@@ -86,7 +128,14 @@ def _publisher(*, site: Site, name: str, config: DistributionSettings) -> dict:
         }
     else:
         logo_data = {"@type": "ImageObject", "url": _absolute(site, static("dateline/favicon.svg"))}
-    return {"@type": "Organization", "name": name, "url": site.root_url + "/", "logo": logo_data}
+    # A news publisher: schema.org's NewsMediaOrganization (an Organization) names its standards.
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": name,
+        "url": site.root_url + "/",
+        "logo": logo_data,
+        **standards,
+    }
 
 
 def _breadcrumbs(trail: list[tuple[str, str]]) -> dict:
@@ -128,6 +177,7 @@ def page_meta_for(*, request: HttpRequest | None, context: dict) -> PageMeta:
     image: tuple[str, int, int, str] | None = None
     title = ""
     json_ld: list[dict] = []
+    standards = _standards(request=request, core=core)
 
     if isinstance(page, ArticlePage):
         sections = context.get("sections")
@@ -139,7 +189,8 @@ def page_meta_for(*, request: HttpRequest | None, context: dict) -> PageMeta:
         meta.description = article_description(article=page)
         meta.canonical = page.get_full_url(request=request)
         published = page.published_at or page.first_published_at
-        modified = page.display_updated_at or published
+        # A note on the story (a correction) bumps its last-updated time.
+        modified = corrections.article_updated_at(article=page) or published
         if published and modified and modified < published:
             modified = published
         image_urls: list[str] = []
@@ -176,7 +227,7 @@ def page_meta_for(*, request: HttpRequest | None, context: dict) -> PageMeta:
                 {"@type": "Person", "name": a.name, "url": site.root_url + a.get_absolute_url()}
                 for a in authors
             ],
-            "publisher": _publisher(site=site, name=site_name, config=config),
+            "publisher": _publisher(site=site, name=site_name, config=config, standards=standards),
             "articleSection": [section.title for section in sections],
             "keywords": [tag.name for tag in tags],
             "inLanguage": selectors.news_language(config=config),
@@ -184,6 +235,9 @@ def page_meta_for(*, request: HttpRequest | None, context: dict) -> PageMeta:
         }
         if image_urls:
             news_article["image"] = image_urls
+        notes = _note_comments(page=page, url=meta.canonical)
+        if notes:
+            news_article["correction"] = notes
         json_ld.append({k: v for k, v in news_article.items() if v not in (None, [], "")})
         trail = [(site_name, home_url)]
         if sections:
@@ -243,7 +297,9 @@ def page_meta_for(*, request: HttpRequest | None, context: dict) -> PageMeta:
                 "@type": "WebSite",
                 "name": site_name,
                 "url": home_url,
-                "publisher": _publisher(site=site, name=site_name, config=config),
+                "publisher": _publisher(
+                    site=site, name=site_name, config=config, standards=standards
+                ),
                 "potentialAction": {
                     "@type": "SearchAction",
                     "target": {

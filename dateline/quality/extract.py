@@ -11,6 +11,7 @@ from dateline.quality.subjects import (
     BODY,
     CAPTION,
     HEADLINE,
+    NOTE,
     OTHER,
     STANDFIRST,
     ImageRef,
@@ -98,6 +99,7 @@ def article_subject(article, *, now: dt.datetime, sections: list[str] | None = N
 
     An unpublished story without a publication date is judged as if published `now`.
     """
+    from dateline.corrections.selectors import article_notes
     from dateline.newsroom.selectors import article_sections
 
     if sections is None:
@@ -126,6 +128,10 @@ def article_subject(article, *, now: dt.datetime, sections: list[str] | None = N
             parts.append(
                 TextPart(where=name.replace("_", " "), text=getattr(article, name), role=CAPTION)
             )
+    # Notes on the story are reader-visible text too (empty ones are the note-empty check's).
+    for number, note in enumerate(article_notes(article=article), start=1):
+        where = f"{note.get_kind_display().lower()} {number} (Corrections menu)"
+        parts.append(TextPart(where=where, text=note.text, role=NOTE))
     published = article.published_at or article.first_published_at
     if published is None and not article.live:
         published = article.go_live_at or now

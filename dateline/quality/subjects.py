@@ -16,6 +16,8 @@ HEADLINE = "headline"
 STANDFIRST = "standfirst"
 BODY = "body"
 CAPTION = "caption"
+# A note on a published story (a correction, clarification, editor's note or retraction).
+NOTE = "note"
 OTHER = "other"
 
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "dateline.pages",
     "dateline.related",
     "dateline.almanac",
+    "dateline.corrections",
     "dateline.search",
     "dateline.breaking",
     "dateline.importers",

@@ -17,6 +17,7 @@ from wagtail.models import GroupApprovalTask, ModelLogEntry, PageLogEntry, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from dateline.almanac.models import Event
+from dateline.corrections.models import Correction
 from dateline.newsroom.factories import (
     ArticlePageFactory,
     AuthorFactory,
@@ -46,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
         "add_author",
         "upload_image",
         "breaking_news",
+        "add_correction",
     },
     "Desk editor": {
         "admin",
@@ -60,6 +62,7 @@ ALLOWED: dict[str, set[str]] = {
         "add_author",
         "upload_image",
         "breaking_news",
+        "add_correction",
     },
     "Almanac editor": {"admin", "almanac_add", "almanac_mark_reviewed"},
     "Administrator": {
@@ -75,6 +78,7 @@ ALLOWED: dict[str, set[str]] = {
         "upload_image",
         "almanac_add",
         "almanac_mark_reviewed",
+        "add_correction",
         "site_settings",
         "quality_settings",
         "distribution_settings",
@@ -175,6 +179,23 @@ class RoleMatrixTests(WagtailPageTestCase):
 
     def action_add_author(self, user) -> bool:
         return self._page(reverse("wagtailsnippets_newsroom_author:add"))
+
+    def action_add_correction(self, user) -> bool:
+        url = reverse("wagtailsnippets_corrections_correction:add")
+        data = {
+            "article": self.story.pk,
+            "kind": "correction",
+            "text": "An earlier version misspelt the minister's name.",
+            "made_at": "2026-01-05 10:00",
+            "marks_update": "on",
+        }
+        self.client.post(url, data)
+        added = Correction.objects.filter(article_id=self.story.pk).exists()
+        logged = PageLogEntry.objects.filter(
+            page_id=self.story.pk, action="dateline.correction.add", user=user
+        ).exists()
+        self.assertEqual(added, logged, "every correction added is in the story's history")
+        return added
 
     def action_upload_image(self, user) -> bool:
         return self._page(reverse("wagtailimages:add"))

@@ -13,6 +13,7 @@ from PIL import Image
 from wagtail.models import Site
 
 from dateline.core.models import SiteSettings
+from dateline.corrections.models import Correction
 from dateline.demo.loader import CONTENT_DIR, REFERENCE_SLUG, demo_editor_ensure, demo_load
 from dateline.newsroom.models import ArticlePage, SectionPage
 
@@ -77,6 +78,28 @@ class DemoLoadTests(TestCase):
         self.assertEqual(second.articles_created, 0)
         self.assertEqual(second.articles_kept, self.first.articles_created)
         self.assertEqual((ArticlePage.objects.count(), SectionPage.objects.count()), counts)
+
+    def test_a_story_with_a_correction_and_one_with_a_clarification(self):
+        self.assertEqual(self.first.notes_created, 2)
+        notes = {note.kind: note for note in Correction.objects.select_related("article")}
+        self.assertEqual(set(notes), {"correction", "clarification"})
+        for note in notes.values():
+            self.assertGreater(note.made_at, note.article.published_at)
+            tree = lxml.html.fromstring(self.client.get(note.article.url).content)
+            (shown,) = tree.xpath(f"//*[@id='{note.anchor}']")
+            self.assertIn(note.text, shown.text_content())
+            self.assertEqual(len(tree.xpath("//p[@class='updated']")), 1)
+        self.assertEqual(demo_load().notes_created, 0)
+        self.assertEqual(Correction.objects.count(), 2)
+        # The site's corrections policy is a page of its own, named in the structured data.
+        policy = SiteSettings.for_site(
+            Site.objects.get(is_default_site=True)
+        ).corrections_policy_page
+        self.assertTrue(policy.live)
+        html = self.client.get(notes["correction"].article.url).content.decode()
+        data = extruct.extract(html, syntaxes=["json-ld"])["json-ld"]
+        news = next(item for item in data if item.get("@type") == "NewsArticle")
+        self.assertEqual(news["publisher"]["correctionsPolicy"], policy.get_full_url())
 
     def test_editor_changes_survive_a_rerun(self):
         site = Site.objects.get(is_default_site=True)

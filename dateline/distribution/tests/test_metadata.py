@@ -71,7 +71,7 @@ class MetadataTests(NewsroomData, WagtailPageTestCase):
             ],
         )
         publisher = article["publisher"]
-        self.assertEqual(publisher["@type"], "Organization")
+        self.assertEqual(publisher["@type"], "NewsMediaOrganization")
         self.assertEqual(publisher["name"], "The Test Courier")
         self.assertTrue(publisher["logo"]["url"].startswith("http://localhost/"))
         self.assertEqual(len(article["image"]), 3)

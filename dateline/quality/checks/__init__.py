@@ -14,6 +14,7 @@ from dateline.quality.checks import (  # noqa: F401
     image_alt,
     image_caption,
     image_credit,
+    note_empty,
     on_this_day,
     placeholder_token,
     section_subject,

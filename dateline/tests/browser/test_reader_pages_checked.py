@@ -25,12 +25,21 @@ from dateline.tests.browser.conftest import (
 
 pytestmark = [pytest.mark.browser]
 
+# Every reader page type, and the pages of notes on stories: /corrections/ and the demo's stories
+# with a correction and with a clarification.
+CHECKED_PAGES = {
+    **READER_PAGES,
+    "corrections": "/corrections/",
+    "article-with-correction": "/local/tram-extension-to-east-millbrook-opens/",
+    "article-with-clarification": "/science/soil-fungi-may-be-bigger-carbon-store/",
+}
 
-@pytest.mark.parametrize("name", list(READER_PAGES))
+
+@pytest.mark.parametrize("name", list(CHECKED_PAGES))
 def test_axe_finds_no_violation(demo_site, chromium, name):
     context = chromium.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    response = page.goto(demo_site.url + READER_PAGES[name])
+    response = page.goto(demo_site.url + CHECKED_PAGES[name])
     assert response.status == (404 if name == "not-found" else 200)
     # Decode every picture first, so axe judges the page as a reader finally sees it.
     page.evaluate(
@@ -47,7 +56,7 @@ def test_html_checker_finds_no_error(demo_site):
     if command is None:
         missing(f"Nu HTML Checker unavailable (need java and {VNU_JAR}; run npm ci in tools/vnu)")
     pages = {}
-    for name, path in READER_PAGES.items():
+    for name, path in CHECKED_PAGES.items():
         status, body = demo_site.get(path)
         assert status == (404 if name == "not-found" else 200), path
         pages[name] = body.encode("utf-8")
