@@ -149,6 +149,8 @@ def role_editor(*, seconds: float, interval: float, new_every: int) -> None:
                 published_at=timezone.now(),
             )
             print(json.dumps(["new", news, called, time.monotonic()]), flush=True)
+    times = os.times()
+    print(json.dumps({"cpu": times.user + times.system}), flush=True)
 
 
 # --- the readers (this process, no Django) ------------------------------------------------------
@@ -424,8 +426,8 @@ def prepare(args: argparse.Namespace, env: dict[str, str], data: str) -> dict[st
     }
 
 
-def publishing_run(args, env, paths) -> tuple[list[Response], list[tuple[str, int, float, float]]]:
-    """Run the readers while the editor process publishes; return responses and publishes."""
+def publishing_run(args, env, paths) -> tuple[list[Response], list[tuple], float]:
+    """Run the readers while the editor publishes; return responses, publishes, editor CPU s."""
     editor = subprocess.Popen(  # noqa: S603 - this script, our own arguments
         _self(
             "--role",
@@ -457,7 +459,8 @@ def publishing_run(args, env, paths) -> tuple[list[Response], list[tuple[str, in
     if editor.returncode:
         sys.exit(f"the editor process failed (exit {editor.returncode})")
     publishes = [tuple(json.loads(line)) for line in out.splitlines() if line.startswith("[")]
-    return responses, publishes
+    cpu = [json.loads(line)["cpu"] for line in out.splitlines() if line.startswith("{")]
+    return responses, publishes, cpu[0] if cpu else 0.0
 
 
 def _ms(value: float) -> str:
@@ -509,6 +512,34 @@ def report(args, base: Figures, busy: Figures, loads: list[tuple[float, ...]]) -
             f" article_save took p50 {statistics.median(took) * 1000:.0f} ms,"
             f" max {max(took) * 1000:.0f} ms"
         )
+
+
+def cpu_seconds(sessions: dict[int, str]) -> dict[str, float]:
+    """Return the CPU seconds used so far by the processes of each session, by label.
+
+    The server's session holds granian's processes and the task worker (labelled apart by their
+    command lines), the editor's session the editor; the readers are this process.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(("granian", "worker", *sessions.values()), 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        label = sessions.get(int(fields[3]))  # the session id (field 6 of stat)
+        if label is None:
+            continue
+        if label == "server":
+            label = "worker" if b"dateline.cli\x00worker" in command else "granian"
+        used[label] += (int(fields[11]) + int(fields[12])) / tick
+    used.pop("server", None)
+    times = os.times()
+    used["readers"] = times.user + times.system
+    return used
 
 
 def timeline(responses: list[Response], *, step: float = 5.0) -> list[str]:
@@ -583,16 +614,26 @@ def main() -> None:
             for path in paths[kind]:
                 _wait_http(args.port, path)
         loads = [os.getloadavg()]
+        sessions = {server.pid: "server"}
+        cpu = [cpu_seconds(sessions)]
         base = figures_of(
             readers_run(port=args.port, paths=paths, readers=args.readers, seconds=args.seconds),
             seconds=args.seconds,
             publishes=[],
         )
         loads.append(os.getloadavg())
-        responses, publishes = publishing_run(args, env, paths)
+        cpu.append(cpu_seconds(sessions))
+        responses, publishes, editor_cpu = publishing_run(args, env, paths)
         loads.append(os.getloadavg())
+        cpu.append(cpu_seconds(sessions))
         busy = figures_of(responses, seconds=args.seconds, publishes=publishes)
         report(args, base, busy, loads)
+        spent = [{k: cpu[i + 1][k] - cpu[i][k] for k in cpu[0]} for i in (0, 1)]
+        spent[0]["editor"], spent[1]["editor"] = 0.0, editor_cpu
+        print(
+            "CPU seconds used, baseline -> publishing: "
+            + ", ".join(f"{k} {spent[0][k]:.1f} -> {spent[1][k]:.1f}" for k in spent[1])
+        )
         print("the publishing run, by the second its requests started:")
         print("\n".join(timeline(responses)))
     finally:
