@@ -191,13 +191,14 @@ class PageCacheMiddleware:
             if entry is not None:
                 return response_for(request, entry, hit=True)
         seq = store.current_seq()
+        versions = store.versions_before_render(key)
         response = self.get_response(request)
         if outage.is_outage(response):
             return stale_or(request, key, response)
         if not storable(request, response):
             return response
         entry = entry_from(request, response)
-        store.entry_save(key=key, entry=entry, seq_at_start=seq)
+        store.entry_save(key=key, entry=entry, seq_at_start=seq, versions_at_start=versions)
         from dateline.cache import publishing
 
         publishing.page_written(request=request, entry=entry)

@@ -17,7 +17,7 @@ import os
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -325,8 +325,9 @@ def entry_lookup(key: str) -> Entry | None:
 def entry_stored(key: str) -> Entry | None:
     """Return the page stored under `key` whether or not it is still valid (None when there is none).
 
-    Only for when the page cannot be rendered because the database is unreachable: a copy that a
+    For when the page cannot be rendered because the database is unreachable: a copy that a
     purge or midnight made old is then better than no page (the middleware says it is stale).
+    Also read before a render, for the tags the page had (`versions_before_render`).
     """
     remembered = memo.get(key)
     if remembered is not None:
@@ -350,13 +351,38 @@ def tag_versions(tags: tuple[str, ...]) -> tuple[str | None, ...]:
     return tuple(found.get(key) for key in keys)
 
 
-def entry_save(*, key: str, entry: Entry, seq_at_start: str) -> bool:
-    """Store `entry` under `key` unless a purge happened while it rendered; return whether stored.
+def versions_before_render(key: str) -> dict[str, str]:
+    """Return the current versions of the tags the page at `key` had when last stored ({} if none).
 
-    A purge that lands mid-render may have changed data the page already read, so such a page is
-    sent once and not kept.
+    Read before a page renders: those versions predate every row the render reads, so a page whose
+    tags are among them can be stored under them whatever was purged meanwhile (a purge of one of
+    its tags makes that copy invalid at once; a purge of other tags leaves it valid).
     """
-    if not store_usable() or current_seq() != seq_at_start:
+    if not store_usable():
+        return {}
+    previous = entry_stored(key)
+    if previous is None:
+        return {}
+    found = store().get_many([tag_key(tag) for tag in previous.tags])
+    return {tag: found[tag_key(tag)] for tag in previous.tags if tag_key(tag) in found}
+
+
+def entry_save(
+    *, key: str, entry: Entry, seq_at_start: str, versions_at_start: dict[str, str] | None = None
+) -> bool:
+    """Store `entry` under `key` unless a purge may have changed it mid-render; return whether stored.
+
+    When every tag of the page had a version before it rendered (`versions_before_render`), it is
+    stored under those versions. Otherwise (a page never stored, a new tag) a purge of any tag that
+    landed mid-render may have changed data the page already read, so such a page is sent once
+    and not kept.
+    """
+    if not store_usable():
+        return False
+    known = versions_at_start or {}
+    if all(tag in known for tag in entry.tags):
+        entry = replace(entry, versions=tuple(known[tag] for tag in entry.tags))
+    elif current_seq() != seq_at_start:
         return False
     timeout = max(1, min(int(entry.expires_at - now_epoch()), conf().timeout))
     store().set(key, entry, timeout=timeout)

@@ -208,10 +208,15 @@ def _article_fill(article: ArticlePage, fields: ArticleFields) -> None:
     article.embargo_until = fields.embargo_until
     if fields.published_at is not None and (article.first_published_at is None or not article.live):
         article.first_published_at = fields.published_at
-    article.article_authors = [
-        ArticleAuthor(author=author, sort_order=index)
-        for index, author in enumerate(fields.authors)
-    ]
+    # The byline rows of authors still credited are kept (re-ordered): replacing them on every
+    # republish would leave the worker's queued reference-index task for each old row failing.
+    current = {link.author_id: link for link in article.article_authors.all()} if article.pk else {}
+    links = []
+    for index, author in enumerate(fields.authors):
+        link = current.pop(author.pk, None) or ArticleAuthor(author=author)
+        link.sort_order = index
+        links.append(link)
+    article.article_authors = links
     article.additional_sections = [
         s for s in fields.additional_sections if s.pk != fields.section.pk
     ]

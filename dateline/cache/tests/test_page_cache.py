@@ -193,6 +193,38 @@ class InvalidationTests(PageCacheTestCase):
         self.assertEqual(self.client.get(self.second.url).status_code, 404)
         self.assertNotContains(self.client.get("/"), self.second.title)
 
+    def publish_dated(self, published_at: dt.datetime) -> set[str]:
+        """Publish a story unlike the others, dated `published_at`; return the pages purged."""
+
+        def publish():
+            story = ArticlePageFactory(
+                parent=self.desk_b,
+                slug="volcano",
+                standfirst="",
+                title="Volcano ash closes the northern airport",
+                body=paragraphs("Volcanic ash grounded every flight at the northern airport."),
+                authors=[self.xu],
+                tags=["volcanoes"],
+                published_at=published_at,
+            )
+            story.save_revision().publish()
+
+        return self.purged_after(publish)
+
+    def test_a_story_dated_today_leaves_other_stories_pages_cached(self):
+        # On this day shows stories of earlier years: today's story is in no page's block, so a
+        # breaking story does not empty the cache of every article page (seen under load).
+        now = dt.datetime(2024, 5, 6, 12, tzinfo=dt.UTC)
+        with clock_at(now):
+            purged = self.publish_dated(now)
+        self.assertNotIn("third", purged)
+        self.assertNotIn("second", purged)
+
+    def test_a_story_dated_today_in_an_earlier_year_purges_on_this_day(self):
+        with clock_at(dt.datetime(2024, 5, 6, 12, tzinfo=dt.UTC)):
+            purged = self.publish_dated(dt.datetime(2019, 5, 6, 12, tzinfo=dt.UTC))
+        self.assertIn("third", purged)
+
     def test_further_sections_and_moves_are_purged(self):
         def move():
             self.first.move(self.desk_c, pos="last-child")
