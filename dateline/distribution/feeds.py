@@ -16,10 +16,12 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
 from dateline.core.cachetags import FEEDS, cache_tags_add
+from dateline.core.plaintext import text_carried
 from dateline.core.selectors import site_settings_for
 from dateline.distribution import selectors
 from dateline.distribution.content import article_description, article_full_html, iso_datetime
@@ -94,21 +96,21 @@ class FeedScope:
 def _entry(*, article: ArticlePage, site: Site, sections: dict, full_text: bool) -> FeedEntry:
     base = site.root_url
     authors = [
-        FeedAuthor(name=link.author.name, url=base + link.author.get_absolute_url())
+        FeedAuthor(name=text_carried(link.author.name), url=base + link.author.get_absolute_url())
         for link in article.article_authors.all()
     ]
     categories = []
     primary = sections.get(article.path[: -Page.steplen])
     if primary is not None:
-        categories.append(primary.title)
-    categories.extend(item.tag.name for item in article.tagged_items.all())
+        categories.append(text_carried(primary.title))
+    categories.extend(text_carried(item.tag.name) for item in article.tagged_items.all())
     published = article.published_at or article.first_published_at or article.last_published_at
     updated = article.display_updated_at or published
     entry = FeedEntry(
         guid=article_guid(article=article, site=site),
         url=article.get_full_url(),
-        title=article.title,
-        summary=article_description(article=article),
+        title=text_carried(article.title),
+        summary=text_carried(article_description(article=article)),
         content_html=article_full_html(article=article, base_url=base + "/") if full_text else None,
         published=published,
         updated=max(updated, published),
@@ -177,7 +179,16 @@ def feed_scope(*, request: HttpRequest, scope: str | None, slug: str | None) -> 
         _entry(article=article, site=site, sections=sections, full_text=config.feed_full_text)
         for article in selectors.feed_articles(articles=articles, limit=config.feed_length)
     ]
-    return FeedScope(site, config, site_name, title, link, description, paths, entries)
+    return FeedScope(
+        site,
+        config,
+        text_carried(site_name),
+        text_carried(title),
+        link,
+        text_carried(description),
+        paths,
+        entries,
+    )
 
 
 class _MediaRss(Rss201rev2Feed):
@@ -268,7 +279,9 @@ class ArticleFeed(Feed):
         return item.title
 
     def item_description(self, item: FeedEntry) -> str:
-        return item.summary
+        # RSS descriptions and Atom summaries (Django marks them type="html") are read as HTML:
+        # the plain-text summary is escaped, so "<b>" in a standfirst is shown, not obeyed.
+        return escape(item.summary)
 
     def item_link(self, item: FeedEntry) -> str:
         return item.url

@@ -25,10 +25,9 @@ import pytest
 from dateline.tests import hostile
 from dateline.tests.hostile import PAYLOADS, executable_ids
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# Only the live-server test uses the database; the detector's own tests share one Chromium
+# (`chromium`, module scope), which must not meet the database (see the conftest).
+pytestmark = [pytest.mark.browser]
 
 DETECTOR = """
 (() => {
@@ -154,6 +153,7 @@ def _walk(browser: Any, base: str, pages: dict[str, tuple[str, int]], *, bypass_
     return failures
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_payload_runs_or_breaks_a_page(live_server, newsroom, browser):
     """Every page type, every payload: nothing runs, with the CSP bypassed and with it on."""
     failures = _walk(browser, live_server.url, newsroom, bypass_csp=True)
@@ -175,35 +175,44 @@ def _raw_page(browser: Any, html: str) -> tuple[list[str], Any]:
     return detector.inspect(), context
 
 
-def test_the_detector_catches_the_raw_payloads(browser):
+def test_the_detector_catches_the_raw_payloads(chromium):
     """Written into a page unsanitised, the payloads run and the detector names them."""
     html = "<!doctype html><title>raw</title><main><h1>raw</h1>%s</main>" % "\n".join(
         p.text for p in PAYLOADS if p.executable and not p.id.startswith("url-meta")
     )
-    problems, context = _raw_page(browser, html)
+    problems, context = _raw_page(chromium, html)
     text = "\n".join(problems)
-    for ident in ("script-plain", "on-img-onerror", "svg-onload", "on-details-toggle"):
-        assert f"marker: {ident}" in text, ident
+    # Written in raw one after another, some payloads swallow the next (an unclosed <style> in
+    # <math>): the page still runs a good many and shows the rest in the scan.
+    ran = {line.split()[1] for line in problems if line.startswith("marker: ")}
+    assert {"script-plain", "script-src", "on-img-onerror"} <= ran, ran
+    assert len(ran) >= 8, ran
     assert "onerror" in text and "javascript:" in text
-    assert any(p.startswith("<svg>") or "svg" in p for p in problems)
     context.close()
 
 
-@pytest.mark.parametrize(
-    "payload", [p for p in PAYLOADS if p.id in executable_ids()], ids=lambda p: p.id
-)
-def test_the_detector_catches_each_payload_alone(browser, payload):
-    """Each executable payload, alone in a raw page, is caught (it ran, or the scan finds it)."""
-    # A bare URL is dangerous as a link's address; anything else as markup in the body.
-    markup = f'<a href="{payload.text}">x</a>' if ":" in payload.text[:12] else payload.text
-    problems, context = _raw_page(browser, f"<!doctype html><title>x</title><p>{markup}</p>")
-    context.close()
-    assert problems, f"{payload.id} would go unnoticed"
+def test_the_detector_catches_each_payload_alone(chromium):
+    """Each executable payload, alone and unescaped where it would run, is caught: it ran, or the
+    scan finds what would run it. One browser, one page per payload."""
+    unnoticed = []
+    for payload in PAYLOADS:
+        if payload.id not in executable_ids():
+            continue
+        # A bare URL is dangerous as a link's address; anything else where its context puts it.
+        if ":" in payload.text[:12]:
+            markup = f'<a href="{payload.text}">x</a>'
+        else:
+            markup = payload.context.format(payload.text)
+        problems, context = _raw_page(chromium, f"<!doctype html><title>x</title><p>{markup}</p>")
+        context.close()
+        if not problems:
+            unnoticed.append(payload.id)
+    assert unnoticed == []
 
 
-def test_the_detector_catches_a_data_url_page_and_navigation(browser):
+def test_the_detector_catches_a_data_url_page_and_navigation(chromium):
     """A data: URL page that runs the marker, and a page that navigates away, are both caught."""
-    context = browser.new_context(bypass_csp=True)
+    context = chromium.new_context(bypass_csp=True)
     context.add_init_script(DETECTOR)
     page = context.new_page()
     detector = Detector(page)
