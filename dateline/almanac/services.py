@@ -87,7 +87,7 @@ def events_import(
             pinned=row.pinned,
             status=status,
         )
-        pending.append((event, row.topics))
+        pending.append((event, tuple(text_carried(topic) for topic in row.topics)))
     if progress is not None and existing + repeated:
         progress(existing + repeated)
 

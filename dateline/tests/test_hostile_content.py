@@ -97,7 +97,7 @@ class ReaderPages:
                         self.assertEqual(crumbs[-1]["name"], tag.name)
 
     def test_the_listings_that_show_every_payload_are_safe(self):
-        paths = ["/", "/on-this-day/", "/on-this-day/%d-%d/" % hostile.EVENT_DATE]
+        paths = ["/", "/on-this-day/", "/on-this-day/{}-{}/".format(*hostile.EVENT_DATE)]
         for path in paths:
             with self.subTest(path=path):
                 self.assert_page_safe(path)

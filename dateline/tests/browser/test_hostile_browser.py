@@ -54,12 +54,16 @@ DOM_SCAN = """
     for (const attribute of element.attributes) {
       const name = attribute.name.toLowerCase();
       if (name.startsWith("on")) found.push(`<${tag} ${name}>`);
-      if (urls.includes(name) && dangerous(attribute.value)) found.push(`<${tag} ${name}=${attribute.value.slice(0, 40)}>`);
+      if (urls.includes(name) && dangerous(attribute.value)) {
+        found.push(`<${tag} ${name}=${attribute.value.slice(0, 40)}>`);
+      }
     }
     if (tag === "script" && element.type !== "application/ld+json") found.push("<script>");
     if (["iframe", "frame", "object", "embed", "base"].includes(tag)) found.push(`<${tag}>`);
     if (tag === "meta" && /refresh/i.test(element.httpEquiv)) found.push("<meta refresh>");
-    if (element.namespaceURI !== "http://www.w3.org/1999/xhtml") found.push(`<${tag}> in ${element.namespaceURI}`);
+    if (element.namespaceURI !== "http://www.w3.org/1999/xhtml") {
+      found.push(`<${tag}> in ${element.namespaceURI}`);
+    }
   }
   const shape = {
     main: document.querySelectorAll("main").length,
@@ -124,7 +128,7 @@ def newsroom():
     pages: dict[str, tuple[str, int]] = {
         "home": ("/", 200),
         "on-this-day-today": ("/on-this-day/", 200),
-        "on-this-day-date": ("/on-this-day/%d-%d/" % hostile.EVENT_DATE, 200),
+        "on-this-day-date": ("/on-this-day/{}-{}/".format(*hostile.EVENT_DATE), 200),
         "search-results": ("/search/?q=hostile", 200),
         "not-found": ("/no-such-page/", 404),
     }
@@ -177,9 +181,8 @@ def _raw_page(browser: Any, html: str) -> tuple[list[str], Any]:
 
 def test_the_detector_catches_the_raw_payloads(chromium):
     """Written into a page unsanitised, the payloads run and the detector names them."""
-    html = "<!doctype html><title>raw</title><main><h1>raw</h1>%s</main>" % "\n".join(
-        p.text for p in PAYLOADS if p.executable and not p.id.startswith("url-meta")
-    )
+    raw = "\n".join(p.text for p in PAYLOADS if p.executable and not p.id.startswith("url-meta"))
+    html = f"<!doctype html><title>raw</title><main><h1>raw</h1>{raw}</main>"
     problems, context = _raw_page(chromium, html)
     text = "\n".join(problems)
     # Written in raw one after another, some payloads swallow the next (an unclosed <style> in
