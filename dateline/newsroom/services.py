@@ -199,6 +199,12 @@ def _article_fill(article: ArticlePage, fields: ArticleFields) -> None:
     """Set `fields` on `article` (saved or not), children included, as `article_save` stores them."""
     if not fields.authors:
         raise ValueError(f"Article {fields.slug!r} needs at least one author.")
+    limit = ArticlePage._meta.get_field("title").max_length or 255
+    if len(text_carried(fields.title)) > limit:
+        # Said plainly here rather than as PostgreSQL's DataError (SQLite would store it whole).
+        raise ValueError(
+            f"The headline of {fields.slug!r} is {len(fields.title)} characters; {limit} at most."
+        )
     # Control characters no output can carry are dropped on the way in (`core.plaintext`).
     article.title = text_carried(fields.title)
     article.standfirst = text_carried(fields.standfirst)

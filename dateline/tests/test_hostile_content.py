@@ -391,3 +391,33 @@ class TagSlugTests(TestCase):
         ArticlePageFactory(parent=SectionPageFactory(parent=home_page()), tags=[tag])
         body = self.client.get(tag_path(tag.slug)).content.decode()
         self.assertIn("&quot;&gt;", body)
+
+
+class LongHeadlineTests(TestCase):
+    """A headline past the page title's 255 characters: a clear refusal from the service; the
+    WordPress importer already cuts it (checked, so it stays so)."""
+
+    def test_article_save_refuses_it_plainly_on_every_database(self):
+        from dateline.newsroom.factories import AuthorFactory, SectionPageFactory, home_page
+        from dateline.newsroom.services import article_save
+
+        section = SectionPageFactory(parent=home_page())
+        with self.assertRaisesMessage(ValueError, "is 300 characters; 255 at most"):
+            article_save(
+                section=section, slug="long", title="A" * 300, body=[], authors=[AuthorFactory()]
+            )
+
+    def test_a_wordpress_post_with_a_long_title_is_imported_cut(self):
+        import tempfile
+        from pathlib import Path
+
+        from dateline.importers.tests.fixtures import item, wxr
+        from dateline.importers.wordpress.run import wordpress_import
+        from dateline.newsroom.factories import home_page
+
+        home_page()
+        path = Path(tempfile.mkdtemp(prefix="dateline-hostile-long-")) / "export.xml"
+        path.write_text(wxr(item(post_id=7, title="Word " * 80, slug="long")), encoding="utf-8")
+        report = wordpress_import(path=path, commit=True)
+        self.assertEqual(report.counts["post"]["create"], 1)
+        self.assertEqual(len(ArticlePage.objects.get(slug="long").title), 255)
