@@ -11,7 +11,7 @@ import hashlib
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -33,6 +33,18 @@ def event_key(*, month: int, day: int, year: int, text: str) -> str:
     normal = " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
     digest = hashlib.sha1(normal.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
     return f"{year}/{month:02d}/{day:02d}/{digest}"
+
+
+_WEB_URL = URLValidator(schemes=["http", "https"])
+
+
+def link_is_web(url: str) -> bool:
+    """Return whether `url` is a valid absolute http or https address (what an event may link to)."""
+    try:
+        _WEB_URL(url)
+    except ValidationError:
+        return False
+    return True
 
 
 class EventTopic(TaggedItemBase):
@@ -115,6 +127,15 @@ class Event(ClusterableModel):
     def get_month_display(self) -> str:
         """Return the month's English name."""
         return calendar.month_name[self.month] if 1 <= (self.month or 0) <= 12 else "?"
+
+    @property
+    def reader_link(self) -> str:
+        """Return the event's "read more" address when it is an http(s) URL, else "".
+
+        The admin's URL field and the importers accept nothing else, but a link stored another way
+        (a script, the shell) must never become a `javascript:` or `data:` link on a page.
+        """
+        return self.link if link_is_web(self.link) else ""
 
     @property
     def year_label(self) -> str:

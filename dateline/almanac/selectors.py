@@ -221,7 +221,7 @@ def on_this_day(
         return OnThisDayEntry(
             year=event.year,
             text=event.text,
-            url=event.link or None,
+            url=event.reader_link or None,
             source="almanac",
             month=event.month,
             day=event.day,

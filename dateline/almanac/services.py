@@ -13,7 +13,8 @@ from django.db import transaction
 from taggit.models import Tag
 
 from dateline.almanac.importing import EventRow
-from dateline.almanac.models import Event, EventTopic, event_key
+from dateline.almanac.models import Event, EventTopic, event_key, link_is_web
+from dateline.core.plaintext import text_carried
 
 BATCH_SIZE = 500
 
@@ -57,6 +58,9 @@ def events_import(
     editors' changes (text, review state, pin). `progress` is called with the number of rows dealt
     with after each batch.
     """
+    for row in rows:
+        if row.link and not link_is_web(row.link):
+            raise ValueError(f"Event link {row.link[:80]!r} is not an http(s) address.")
     known = set(Event.objects.values_list("key", flat=True))
     status = Event.Status.REVIEWED if reviewed else Event.Status.NEW
     pending: list[tuple[Event, tuple[str, ...]]] = []
@@ -76,14 +80,14 @@ def events_import(
             month=row.month,
             day=row.day,
             year=row.year,
-            text=row.text,
+            text=text_carried(row.text),
             link=row.link,
-            source=row.source,
+            source=text_carried(row.source),
             weight=row.weight,
             pinned=row.pinned,
             status=status,
         )
-        pending.append((event, row.topics))
+        pending.append((event, tuple(text_carried(topic) for topic in row.topics)))
     if progress is not None and existing + repeated:
         progress(existing + repeated)
 

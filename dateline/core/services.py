@@ -5,6 +5,7 @@ from __future__ import annotations
 from wagtail.models import Page, Site
 
 from dateline.core.models import SiteSettings
+from dateline.core.plaintext import text_carried
 
 
 def site_settings_update(
@@ -33,7 +34,7 @@ def site_settings_update(
     }
     for field, value in changes.items():
         if value is not None:
-            setattr(settings, field, value)
+            setattr(settings, field, text_carried(value) if isinstance(value, str) else value)
     settings.full_clean()
     settings.save()
     return settings

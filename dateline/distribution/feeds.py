@@ -17,12 +17,13 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
-from django.utils.html import format_html_join, linebreaks
+from django.utils.html import escape, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
 from dateline.core.cachetags import FEEDS, cache_tags_add
+from dateline.core.plaintext import text_carried
 from dateline.core.selectors import site_settings_for
 from dateline.corrections import selectors as corrections
 from dateline.distribution import selectors
@@ -122,14 +123,14 @@ def _entry(
 ) -> FeedEntry:
     base = site.root_url
     authors = [
-        FeedAuthor(name=link.author.name, url=base + link.author.get_absolute_url())
+        FeedAuthor(name=text_carried(link.author.name), url=base + link.author.get_absolute_url())
         for link in article.article_authors.all()
     ]
     categories = []
     primary = sections.get(article.path[: -Page.steplen])
     if primary is not None:
-        categories.append(primary.title)
-    categories.extend(item.tag.name for item in article.tagged_items.all())
+        categories.append(text_carried(primary.title))
+    categories.extend(text_carried(item.tag.name) for item in article.tagged_items.all())
     published = article.published_at or article.first_published_at or article.last_published_at
     updated = article.display_updated_at or published
     # A note (a correction) updates the entry: its time and, in full-text feeds, its words.
@@ -142,8 +143,8 @@ def _entry(
     entry = FeedEntry(
         guid=article_guid(article=article, site=site),
         url=article.get_full_url(),
-        title=article.title,
-        summary=article_description(article=article),
+        title=text_carried(article.title),
+        summary=text_carried(article_description(article=article)),
         content_html=content_html,
         published=published,
         updated=max(updated, published),
@@ -220,7 +221,16 @@ def feed_scope(*, request: HttpRequest, scope: str | None, slug: str | None) -> 
         )
         for article in listed
     ]
-    return FeedScope(site, config, site_name, title, link, description, paths, entries)
+    return FeedScope(
+        site,
+        config,
+        text_carried(site_name),
+        text_carried(title),
+        link,
+        text_carried(description),
+        paths,
+        entries,
+    )
 
 
 class _MediaRss(Rss201rev2Feed):
@@ -311,7 +321,9 @@ class ArticleFeed(Feed):
         return item.title
 
     def item_description(self, item: FeedEntry) -> str:
-        return item.summary
+        # RSS descriptions and Atom summaries (Django marks them type="html") are read as HTML:
+        # the plain-text summary is escaped, so "<b>" in a standfirst is shown, not obeyed.
+        return escape(item.summary)
 
     def item_link(self, item: FeedEntry) -> str:
         return item.url

@@ -29,8 +29,16 @@ from dateline.newsroom.models import ArticlePage, HomePage, SectionPage, tag_pat
 # Google asks for several aspect ratios of a NewsArticle's image, each at least 50,000 pixels.
 ARTICLE_IMAGE_SPECS = ("fill-1200x675", "fill-1200x900", "fill-1200x1200")
 LOGO_SPEC = "max-600x60"
-# Characters that could end a <script> element or start markup are written as JSON escapes.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+# Characters that could end a <script> element or start markup are written as JSON escapes, and so
+# are the line and paragraph separators, which JavaScript before ES2019 (and some JSON-LD readers)
+# take for line ends inside a string.
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 def json_for_script(data: Any) -> str:

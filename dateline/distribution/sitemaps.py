@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
+from dateline.core.plaintext import text_carried
 from dateline.core.selectors import site_settings_for
 from dateline.distribution import selectors
 from dateline.distribution.content import iso_datetime
@@ -136,7 +137,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     name = config.publication_name or site_settings_for(site=site).site_name
     language = selectors.news_language(config=config)
     publication = (
-        f"<news:publication><news:name>{escape(name)}</news:name>"
+        f"<news:publication><news:name>{escape(text_carried(name))}</news:name>"
         f"<news:language>{escape(language)}</news:language></news:publication>"
     )
     rows = selectors.news_sitemap_rows(
@@ -150,7 +151,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
             extra=(
                 f"<news:news>{publication}"
                 f"<news:publication_date>{w3c_datetime(published)}</news:publication_date>"
-                f"<news:title>{escape(title)}</news:title></news:news>"
+                f"<news:title>{escape(text_carried(title))}</news:title></news:news>"
             ),
         )
         for url_path, published, title in rows

@@ -24,6 +24,7 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Revision, Site
 
 from dateline.core.pages import NewPage, page_write, pages_create_bulk
+from dateline.core.plaintext import data_carried, text_carried
 from dateline.core.publishing import (
     PublishBlocked,
     PublishPath,
@@ -137,6 +138,7 @@ def section_ensure(
     (the editors') and shows a new one, as the demo's sections are.
     """
     parent = parent or home
+    title, intro = text_carried(title), text_carried(intro)
     section = SectionPage.objects.child_of(parent).filter(slug=slug).first()
     if section is not None:
         menu = section.show_in_menus if show_in_menus is None else show_in_menus
@@ -156,6 +158,7 @@ def author_ensure(*, slug: str, name: str, bio: str = "", rename: bool = True) -
     With `rename=False` an existing author is returned as it is (an importer that only knows a
     login must not rename the person it belongs to).
     """
+    name, bio = text_carried(name), text_carried(bio)
     author, created = Author.objects.get_or_create(slug=slug, defaults={"name": name, "bio": bio})
     if not created and rename and (author.name, author.bio) != (name, bio):
         author.name, author.bio = name, bio
@@ -200,9 +203,16 @@ def _article_fill(article: ArticlePage, fields: ArticleFields) -> None:
     """Set `fields` on `article` (saved or not), children included, as `article_save` stores them."""
     if not fields.authors:
         raise ValueError(f"Article {fields.slug!r} needs at least one author.")
-    article.title = fields.title
-    article.standfirst = fields.standfirst
-    article.body = json.dumps(fields.body)
+    limit = ArticlePage._meta.get_field("title").max_length or 255
+    if len(text_carried(fields.title)) > limit:
+        # Said plainly here rather than as PostgreSQL's DataError (SQLite would store it whole).
+        raise ValueError(
+            f"The headline of {fields.slug!r} is {len(fields.title)} characters; {limit} at most."
+        )
+    # Control characters no output can carry are dropped on the way in (`core.plaintext`).
+    article.title = text_carried(fields.title)
+    article.standfirst = text_carried(fields.standfirst)
+    article.body = json.dumps(data_carried(fields.body))
     article.published_at = fields.published_at
     article.updated_at = fields.updated_at
     article.embargo_until = fields.embargo_until
@@ -224,9 +234,9 @@ def _article_fill(article: ArticlePage, fields: ArticleFields) -> None:
     if fields.lead_image is not None:
         article.lead_image = fields.lead_image
     if fields.lead_image_caption is not None:
-        article.lead_image_caption = fields.lead_image_caption
+        article.lead_image_caption = text_carried(fields.lead_image_caption)
     if fields.lead_image_credit is not None:
-        article.lead_image_credit = fields.lead_image_credit
+        article.lead_image_credit = text_carried(fields.lead_image_credit)
     if fields.go_live_at is not None:
         article.go_live_at = fields.go_live_at if fields.scheduled else None
 
@@ -363,9 +373,16 @@ def tag_ensure(*, name: str) -> Tag:
 
     Lets an importer account for every tag of an archive, including tags no article uses yet.
     """
+    name = text_carried(name)
     tag = Tag.objects.filter(name__iexact=name).first()
     if tag is None:
-        tag = Tag.objects.create(name=name)
+        tag = Tag(name=name)
+        if not tag.slugify(name):
+            # A name of punctuation alone ('">', '…') slugifies to nothing, and a tag with an
+            # empty slug has no page (/tags//): it gets a slug from its name's digest instead.
+            digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:10]
+            tag.slug = f"tag-{digest}"
+        tag.save()
     return tag
 
 
@@ -402,8 +419,8 @@ def image_ensure(
     known = {"width": dimensions[0], "height": dimensions[1]} if dimensions else {}
     image = image_model(
         **known,
-        title=title[:255] or Path(name).stem,
-        description=description[:255],
+        title=text_carried(title)[:255] or Path(name).stem,
+        description=text_carried(description)[:255],
         file=ImageFile(io.BytesIO(data), name=name or f"{digest[:12]}.jpg"),
     )
     image.file_hash = digest

@@ -8,6 +8,7 @@ import json
 from wagtail.models import Page
 
 from dateline.core.pages import page_write
+from dateline.core.plaintext import data_carried, text_carried
 from dateline.pages.models import StandardPage
 
 
@@ -19,7 +20,11 @@ def standard_page_ensure(
     if page is not None:
         return page
     page = StandardPage(
-        slug=slug, title=title, intro=intro, body=json.dumps(body or []), live=False
+        slug=slug,
+        title=text_carried(title),
+        intro=text_carried(intro),
+        body=json.dumps(data_carried(body or [])),
+        live=False,
     )
     page_write(page=page, parent=parent, created=True, publish=True)
     page.refresh_from_db()  # the publication changed the stored page, not this instance
@@ -45,7 +50,8 @@ def standard_page_save(
     created = page is None
     if created:
         page = StandardPage(slug=slug, live=False)
-    page.title, page.intro, page.body = title, intro, json.dumps(body or [])
+    page.title, page.intro = text_carried(title), text_carried(intro)
+    page.body = json.dumps(data_carried(body or []))
     if first_published_at is not None and (page.first_published_at is None or not page.live):
         page.first_published_at = first_published_at
     page_write(page=page, parent=parent, created=created, publish=publish)

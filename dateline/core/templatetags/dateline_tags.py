@@ -13,6 +13,7 @@ from dateline.core.cachetags import cache_tags_add, page_tag
 from dateline.core.dates import format_dateline
 from dateline.core.fragments import memo_fragment
 from dateline.core.images import IMAGE_SETS
+from dateline.core.richtext import reader_html_clean
 from dateline.core.routing import request_site
 from dateline.core.selectors import site_settings_for
 
@@ -25,6 +26,12 @@ def _settings(context: template.Context):
         cached = site_settings_for(request=context.get("request"))
         context["_dateline_site_settings"] = cached
     return cached
+
+
+@register.filter
+def reader_html(value: object) -> SafeString:
+    """Return rendered rich text cleaned to what a paragraph may show (`core.richtext`)."""
+    return mark_safe(reader_html_clean(str(value)))  # noqa: S308 - cleaned by nh3 just now
 
 
 @register.simple_tag(takes_context=True)
@@ -70,6 +77,22 @@ def cache_tag(context: template.Context, *tags: str) -> str:
     return ""
 
 
+def _distinct_widths(renditions: dict) -> dict:
+    """Return `renditions` without those as wide as an earlier one of the same format.
+
+    A picture smaller than a set's widths gives several renditions of its own size, and a
+    `srcset` naming one width twice is invalid HTML (and a wasted download).
+    """
+    seen: set[tuple[str, int]] = set()
+    kept = {}
+    for spec, rendition in renditions.items():
+        key = (spec.rpartition("format-")[2], rendition.width)
+        if key not in seen:
+            seen.add(key)
+            kept[spec] = rendition
+    return kept
+
+
 @register.simple_tag
 def responsive_picture(image, set_name: str, **attrs: str) -> SafeString:
     """Render `image` as a <picture> of the image set `set_name` (`core.images`), or nothing.
@@ -82,8 +105,12 @@ def responsive_picture(image, set_name: str, **attrs: str) -> SafeString:
     if not image:
         return mark_safe("")
     image_set = IMAGE_SETS[set_name]
-    renditions = get_renditions_or_not_found(image, image_set.specs())
+    renditions = _distinct_widths(get_renditions_or_not_found(image, image_set.specs()))
     attrs = {"sizes": image_set.sizes, **attrs}
+    if len(renditions) <= len({spec.rpartition("format-")[2] for spec in renditions}):
+        # One width per format: Wagtail writes a plain `srcset` URL, which `sizes` must not
+        # accompany (a `sizes` needs width descriptors).
+        del attrs["sizes"]
     if attrs.get("loading") == "lazy":
         attrs.setdefault("decoding", "async")
     return mark_safe(Picture(renditions, attrs).__html__())  # noqa: S308 - attributes escaped by flatatt

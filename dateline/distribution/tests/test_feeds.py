@@ -134,7 +134,8 @@ class FeedTests(NewsroomData, WagtailPageTestCase):
     def test_full_text_or_summary_follows_the_site_setting(self):
         _, full = self.parse("/feeds/rss.xml")
         self.assertIn("Second paragraph.", full.entries[0].content[0].value)
-        self.assertEqual(full.entries[0].summary, "Cats & mice met on Tuesday.")
+        # A summary is HTML (Atom's type="html", RSS's description): the text comes escaped.
+        self.assertEqual(full.entries[0].summary, "Cats &amp; mice met on Tuesday.")
         DistributionSettings.objects.filter(site=self.site).update(feed_full_text=False)
         _, summary = self.parse("/feeds/rss.xml")
         self.assertNotIn("content", summary.entries[0])

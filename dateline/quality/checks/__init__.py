@@ -9,6 +9,7 @@ from dateline.quality.checks import (  # noqa: F401
     duplicate_sentence,
     duplicate_story,
     filler_text,
+    headline_hidden,
     headline_length,
     headline_repeated,
     image_alt,

@@ -377,6 +377,24 @@ class HeadlineLengthTests(SimpleTestCase):
         self.assertEqual(codes("headline-too-long", article("x", title="A" * 90), ctx), [])
 
 
+class HeadlineHiddenCharactersTests(SimpleTestCase):
+    def test_bidi_override_and_zero_width_space_are_named(self):
+        for title in ("Budget \u202eevlos\u202c approved", "Zero\u200bwidth", "\u2067Mayor\u2069"):
+            with self.subTest(title=title):
+                findings = run("headline-hidden-characters", article("x", title=title))
+                self.assertEqual([f.code for f in findings], ["headline-hidden-characters"])
+                self.assertIn("U+", findings[0].message)
+
+    def test_joiners_and_marks_that_scripts_need_pass(self):
+        for title in (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u05e9\u05dc\u05d5\u05dd\u200f 2024",
+            "Plain",
+        ):
+            with self.subTest(title=title):
+                self.assertEqual(codes("headline-hidden-characters", article("x", title=title)), [])
+
+
 class BrokenLinkTests(SimpleTestCase):
     def test_broken_and_working_links(self):
         subject = Subject(
