@@ -30,7 +30,6 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import DatabaseError, InterfaceError, OperationalError, ProgrammingError
@@ -42,7 +41,13 @@ from dateline.cache.tests.test_page_cache import CACHE_HEADER, PageCacheTestCase
 from dateline.core import outage
 from dateline.importers.tests.fixtures import bbc_texts, text_items, wxr
 from dateline.newsroom.factories import ArticlePageFactory, SectionPageFactory, home_page
-from dateline.tests.browser.conftest import DemoSite, _free_port, _wait_until_ready, eventually
+from dateline.tests.browser.conftest import (
+    DemoSite,
+    _free_port,
+    _postgres_demo_database,
+    _wait_until_ready,
+    eventually,
+)
 
 
 def _missing(reason: str) -> None:
@@ -495,21 +500,7 @@ def _scratch_database(tmp_path: Path) -> tuple[str, Callable[[], None]]:
     suite = os.environ.get("DATABASE_URL", "")
     if not suite.startswith(("postgres://", "postgresql://")):
         return f"sqlite:///{tmp_path / 'data' / 'dateline.sqlite3'}", lambda: None
-    import psycopg
-
-    name = f"dateline_killed_{os.getpid()}"
-    parts = urlsplit(suite)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-
-    def run(sql: str) -> None:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}")), lambda: run(
-        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    )
+    return _postgres_demo_database(suite, purpose="killed")
 
 
 _COUNTS = """

@@ -115,17 +115,19 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _postgres_demo_database(test_url: str) -> tuple[str, Callable[[], None]]:
+def _postgres_demo_database(
+    test_url: str, purpose: str = "browser"
+) -> tuple[str, Callable[[], None]]:
     """Create an empty database beside the suite's test database; return its URL and a dropper.
 
-    Named after pytest-django's test database (itself named after the checkout), so two checkouts
-    testing on one server never share it.
+    Named after pytest-django's test database (itself named after the checkout) and `purpose`, so
+    two checkouts testing on one server, or two uses in one suite, never share it.
     """
     import psycopg
     from django.conf import settings
 
     test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME") or "test_dateline"
-    name = f"{test_name}_browser"[:63]
+    name = f"{test_name}_{purpose}"[:63]
     parts = urlsplit(test_url)
     admin_url = urlunsplit(parts._replace(path="/postgres"))
 
