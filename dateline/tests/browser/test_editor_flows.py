@@ -67,6 +67,15 @@ def add_paragraph(page, text: str) -> None:
     box = page.locator("[data-contentpath='body'] .public-DraftEditor-content").last
     box.click()
     page.keyboard.type(text)
+    # Under load Draftail can take focus after the first keystrokes, or not at all: type the
+    # block again until it holds the text, so no test publishes a story it did not write.
+    for _ in range(3):
+        if box.inner_text().strip() == text:
+            return
+        box.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+    assert box.inner_text().strip() == text, f"could not type {text[:40]!r} into the body"
 
 
 def upload_lead_image(page, path, *, title: str, alt: str) -> None:
@@ -487,6 +496,8 @@ def test_filler_text_in_a_story_is_refused_with_a_plain_reason(demo_site, desk):
         authors=["Mei Lin"],
         paragraphs=["Ministers met on Tuesday to discuss regional trade.", FILLER],
     )
+    body = editor.locator("[data-contentpath='body']").inner_text()
+    assert FILLER in body, f"the saved draft lacks the filler paragraph: {body!r}"
     messages = publish(editor)
     assert "Not published" in messages, messages
     assert "filler" in messages.lower() and "real copy" in messages, messages

@@ -77,6 +77,9 @@ def test_a_reader_follows_links_from_the_front_page_to_a_missing_page(demo_site,
     assert page.locator(".card__headline a").count() >= 1
 
     page.go_back()
+    if not page.locator(".article__tags a").count():
+        # A story an editor flow wrote (no tags) may be the first related one: the story before.
+        page.go_back()
     tag = page.locator(".article__tags a").first
     tag_name = tag.inner_text()
     tag.click()
