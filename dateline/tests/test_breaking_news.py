@@ -8,9 +8,6 @@ clock across them and ask the cache, through the middleware and the WSGI front, 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -24,6 +21,7 @@ from dateline.breaking.models import BreakingNews, Severity
 from dateline.breaking.selectors import breaking_news_state
 from dateline.breaking.services import breaking_news_clear, breaking_news_update
 from dateline.cache import store
+from dateline.cache.tests.test_page_cache import PageCacheTestCase
 from dateline.core.testing import clock_at
 from dateline.newsroom.factories import (
     ArticlePageFactory,
@@ -188,7 +186,7 @@ class BannerMemoTests(WagtailPageTestCase):
         self.assertIsNone(banner_of(self.client.get("/")))
 
 
-class BannerPageCacheTests(WagtailPageTestCase):
+class BannerPageCacheTests(PageCacheTestCase):
     """The page cache serves no banner after its expiry and misses none after its start."""
 
     @classmethod
@@ -200,20 +198,6 @@ class BannerPageCacheTests(WagtailPageTestCase):
         cls.story = ArticlePageFactory(
             parent=cls.section, slug="bridge-closed", title="Bridge closed", authors=[cls.author]
         )
-
-    def setUp(self):
-        super().setUp()
-        self.folder = Path(tempfile.mkdtemp(prefix="dateline-breaking-test-"))
-        self.addCleanup(shutil.rmtree, self.folder, ignore_errors=True)
-        overrides = override_settings(
-            DATELINE_PAGE_CACHE=True,
-            DATELINE_STATIC_PAGES_DIR=str(self.folder / "static-pages"),
-            DATELINE_CACHE_INDEX_DIR=str(self.folder / "index"),
-        )
-        overrides.enable()
-        self.addCleanup(overrides.disable)
-        store.store().clear()
-        store.memo.clear()
 
     def urls(self) -> list[str]:
         return ["/", "/local/", self.story.url, "/authors/ana-silva/"]

@@ -282,15 +282,21 @@ def test_the_article_editor_has_no_serious_accessibility_problem(demo_site, desk
 SECTION_PATHS = {"China News": "/china-news/", "Local": "/local/", "Business": "/business/"}
 
 
+def reader_path(page, base: str, story: Story, section: str) -> str:
+    """Return the address readers would find `story` at, read from its slug in the editor."""
+    page.goto(f"{base}/admin/pages/{story.pk}/edit/")
+    page.get_by_role("tab", name="Promote").click()
+    path = SECTION_PATHS[section] + page.input_value("#id_slug") + "/"
+    page.get_by_role("tab", name="Content").click()
+    return path
+
+
 def publish_new(page, base: str, **story) -> Story:
     """Write a story with `write_story`, publish it, and return it with its reader path."""
     written = write_story(page, base, **story)
     messages = publish(page)
     assert f"Page '{written.title}' has been published" in messages, messages
-    page.goto(f"{base}/admin/pages/{written.pk}/edit/")
-    page.get_by_role("tab", name="Promote").click()
-    written.path = SECTION_PATHS[story["section"]] + page.input_value("#id_slug") + "/"
-    page.get_by_role("tab", name="Content").click()
+    written.path = reader_path(page, base, written, story["section"])
     return written
 
 
@@ -392,9 +398,7 @@ def test_a_scheduled_story_waits_in_the_newsroom_time_zone(demo_site, desk):
         dialog.get_by_role("button", name="Save schedule").dispatch_event("click")
     messages = publish(editor, "Schedule to publish")
     assert "scheduled" in messages.lower(), messages
-    editor.goto(f"{base}/admin/pages/{story.pk}/edit/")
-    editor.get_by_role("tab", name="Promote").click()
-    path = "/local/" + editor.input_value("#id_slug") + "/"
+    path = reader_path(editor, base, story, "Local")
     response = reader.goto(base + path)
     assert response.status == 404, "a scheduled story is not public before its time"
     assert story.title not in reader_titles(reader, base, "/local/")
@@ -421,9 +425,7 @@ def test_an_embargoed_story_published_early_waits_for_its_embargo(demo_site, des
     # The editor presses Publish (no schedule set): the story is held for the embargo.
     messages = publish(editor, "Publish")
     assert "scheduled" in messages.lower(), messages
-    editor.goto(f"{base}/admin/pages/{story.pk}/edit/")
-    editor.get_by_role("tab", name="Promote").click()
-    path = "/local/" + editor.input_value("#id_slug") + "/"
+    path = reader_path(editor, base, story, "Local")
     assert reader.goto(base + path).status == 404, "an embargoed story is not public"
     assert story.title not in reader_titles(reader, base, "/local/")
     assert story.title not in reader_titles(reader, base, "/")
@@ -501,9 +503,7 @@ def test_filler_text_in_a_story_is_refused_with_a_plain_reason(demo_site, desk):
     messages = publish(editor)
     assert "Not published" in messages, messages
     assert "filler" in messages.lower() and "real copy" in messages, messages
-    editor.goto(f"{base}/admin/pages/{story.pk}/edit/")
-    editor.get_by_role("tab", name="Promote").click()
-    path = "/china-news/" + editor.input_value("#id_slug") + "/"
+    path = reader_path(editor, base, story, "China News")
     assert reader.goto(base + path).status == 404
 
 
